@@ -1,0 +1,151 @@
+"""The report in the shapes other tools read: the JSON of interfaces.md and the Excel recap."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from surveys.models import Period
+from units.models import Unit
+
+from . import skm
+from .selectors import UNSUR_CODES, city_result, demographics, unit_results
+
+DEMOGRAPHIC_TITLES = {
+    "umur": "Usia",
+    "jenis_kelamin": "Jenis Kelamin",
+    "pendidikan": "Pendidikan",
+    "pekerjaan": "Pekerjaan",
+}
+
+
+def _number(value: Fraction | None, places: int = 2) -> float | None:
+    return float(skm.round_half_up(value, places)) if value is not None else None
+
+
+def _unsur(values: tuple[Fraction, ...] | None) -> dict[str, float | None]:
+    if values is None:
+        return {code: None for code in UNSUR_CODES}
+    return {code: _number(v) for code, v in zip(UNSUR_CODES, values)}
+
+
+def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
+    """City-wide (or one unit's) report as plain data, numbers rounded half-up to 2 decimals."""
+    units = [unit] if unit is not None else None
+    results = unit_results(period=period, units=units)
+    city = city_result(results)
+    return {
+        "period": period.kode,
+        "units": [
+            {
+                "code": r.kode,
+                "name": r.nama,
+                "respondents": r.respondents,
+                "unsur": _unsur(r.unsur),
+                "ikm": _number(r.ikm),
+                "category": r.kategori.label if r.kategori else None,
+                "grade": r.kategori.grade if r.kategori else None,
+                "collection_period": r.collection_period,
+                "method": r.metode,
+                "priorities": list(r.proposed_priorities),
+                "realization": None,
+            }
+            for r in results
+        ],
+        "overall": {
+            "unsur": _unsur(city.unsur),
+            "ikm": _number(city.ikm),
+            "category": city.kategori.label if city.kategori else None,
+            "grade": city.kategori.grade if city.kategori else None,
+            "units": city.units,
+            "respondents": city.respondents,
+            "realization": None,
+        },
+        "demographics": {
+            name: [{"label": row.label, "count": row.count, "percent": _number(row.percent, 1)} for row in rows]
+            for name, rows in demographics(period=period, units=units).items()
+        },
+    }
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_BOLD = Font(bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def set_cell(sheet: Worksheet, row: int, column: int, value: Any, *, decimals: int | None = None) -> Cell:
+    """Write a cell; text that a spreadsheet would run as a formula is stored as plain text."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        cell.data_type = "s"
+    if decimals is not None and isinstance(value, (int, float)):
+        cell.number_format = "0." + "0" * decimals if decimals else "0"
+    return cell
+
+
+REKAP_HEADER = (
+    "No", "OPD/ Unit Pelayanan Publik", "Kode", "Periode Pelaksanaan", *UNSUR_CODES, "IKM",
+    "Kategori", "Mutu", "Jumlah Resp.", "Metode SKM", "Unsur Prioritas Perbaikan", "Realisasi Tindak Lanjut",
+)
+
+
+def write_report_xlsx(data: dict[str, Any], output: BinaryIO) -> None:
+    """The Excel recap: sheet "Rekap" (the BAB III table and the city row) and one sheet per demographic."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Rekap"
+    for column, title in enumerate(REKAP_HEADER, start=1):
+        set_cell(sheet, 1, column, title).font = _BOLD
+    row = 1
+    for number, unit in enumerate(data["units"], start=1):
+        row += 1
+        values = [
+            number, unit["name"], unit["code"], unit["collection_period"] or "",
+            *(unit["unsur"][c] for c in UNSUR_CODES), unit["ikm"], unit["category"] or "", unit["grade"] or "",
+            unit["respondents"], unit["method"], ", ".join(unit["priorities"]), unit["realization"],
+        ]
+        _write_row(sheet, row, values)
+    overall = data["overall"]
+    row += 1
+    _write_row(
+        sheet, row,
+        ["", "Rata-rata Indeks per Unsur dan Indeks SKM", "", "", *(overall["unsur"][c] for c in UNSUR_CODES),
+         overall["ikm"], overall["category"] or "", overall["grade"] or "", overall["respondents"], "", "",
+         overall["realization"]],
+    )
+    for column in range(1, len(REKAP_HEADER) + 1):
+        sheet.cell(row=row, column=column).font = _BOLD
+    widths = {1: 5, 2: 48, 3: 10, 4: 22, 17: 14, 18: 28, 19: 14}
+    for column in range(1, len(REKAP_HEADER) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 9)
+    sheet.freeze_panes = "C2"
+
+    for name, title in DEMOGRAPHIC_TITLES.items():
+        demo = workbook.create_sheet(title)
+        for column, heading in enumerate((title, "Frekuensi", "Persen"), start=1):
+            set_cell(demo, 1, column, heading).font = _BOLD
+        rows = data["demographics"][name]
+        for index, item in enumerate(rows, start=2):
+            set_cell(demo, index, 1, item["label"])
+            set_cell(demo, index, 2, item["count"], decimals=0)
+            set_cell(demo, index, 3, item["percent"], decimals=1)
+        total_row = len(rows) + 2
+        set_cell(demo, total_row, 1, "Total").font = _BOLD
+        set_cell(demo, total_row, 2, sum(item["count"] for item in rows), decimals=0).font = _BOLD
+        demo.column_dimensions["A"].width = 24
+    workbook.save(output)
+
+
+def _write_row(sheet: Worksheet, row: int, values: list[Any]) -> None:
+    for column, value in enumerate(values, start=1):
+        is_count = column in (1, 16)
+        cell = set_cell(sheet, row, column, value, decimals=0 if is_count else 2)
+        if column == 2:
+            cell.alignment = _WRAP

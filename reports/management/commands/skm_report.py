@@ -1,0 +1,50 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from reports.documents import report_data, write_report_xlsx
+from surveys.models import Period
+from units.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Write the SKM report of a period (city-wide, or one unit with --unit) as JSON or Excel."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="e.g. 2023-S2")
+        parser.add_argument("--format", required=True, choices=["json", "xlsx", "pdf"], dest="fmt")
+        parser.add_argument("--output", required=True, help="file to write")
+        parser.add_argument("--unit", help="unit code, e.g. UPP016")
+
+    def handle(self, *args, period: str, fmt: str, output: str, unit: str | None, **options):
+        if fmt == "pdf":
+            raise CommandError(
+                _("the PDF report is not available yet in this version; use --format json or --format xlsx")
+            )
+        try:
+            period_obj = Period.objects.get(kode=period)
+        except Period.DoesNotExist:
+            raise CommandError(_("unknown period %(kode)s") % {"kode": period}) from None
+        unit_obj = None
+        if unit:
+            try:
+                unit_obj = Unit.objects.get(kode=unit)
+            except Unit.DoesNotExist:
+                raise CommandError(_("unknown unit code %(kode)s") % {"kode": unit}) from None
+        data = report_data(period=period_obj, unit=unit_obj)
+        path = Path(output)
+        try:
+            if fmt == "json":
+                path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            else:
+                with path.open("wb") as stream:
+                    write_report_xlsx(data, stream)
+        except OSError as exc:
+            raise CommandError(_("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}) from None
+        overall = data["overall"]
+        self.stdout.write(
+            _("%(path)s: %(units)s unit(s), %(respondents)s respondent(s), IKM %(ikm)s")
+            % {"path": output, "units": overall["units"], "respondents": overall["respondents"], "ikm": overall["ikm"]}
+        )

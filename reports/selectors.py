@@ -1,0 +1,200 @@
+"""Reads of the report domain: every unit's SKM figures for a period, computed in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Iterable
+
+from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
+from django.utils import timezone
+
+from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Response, Sex
+from units.models import Unit, UnitPeriod
+
+from . import skm
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
+         "Agustus", "September", "Oktober", "November", "Desember")
+UNSUR_CODES = tuple(f.upper() for f in UNSUR_FIELDS)
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    unit_id: int
+    kode: str
+    nama: str
+    metode: str
+    populasi: int | None
+    respondents: int
+    answer_sums: tuple[int, ...] | None  # None when the unit has no responses
+    first_at: datetime | None
+    last_at: datetime | None
+
+    @property
+    def unsur(self) -> tuple[Fraction, ...] | None:
+        if not self.respondents:
+            return None
+        return tuple(skm.unsur_value(s, self.respondents) for s in self.answer_sums)
+
+    @property
+    def ikm(self) -> Fraction | None:
+        return skm.ikm(self.answer_sums, self.respondents) if self.respondents else None
+
+    @property
+    def kategori(self) -> skm.Kategori | None:
+        value = self.ikm
+        return skm.kategori(value) if value is not None else None
+
+    @property
+    def proposed_priorities(self) -> tuple[str, ...]:
+        """The three lowest unsur, the portal's proposal of priority elements."""
+        values = self.unsur
+        if values is None:
+            return ()
+        ranked = sorted(zip(values, UNSUR_CODES), key=lambda pair: pair[0])
+        return tuple(code for _value, code in ranked[:3])
+
+    @property
+    def collection_period(self) -> str | None:
+        if self.first_at is None or self.last_at is None:
+            return None
+        return collection_window(self.first_at, self.last_at)
+
+    @property
+    def minimum_sample(self) -> int | None:
+        return skm.minimum_sample(self.populasi) if self.populasi else None
+
+
+@dataclass(frozen=True)
+class CityResult:
+    """The city row: the unweighted mean over the units that have responses."""
+
+    unsur: tuple[Fraction, ...] | None
+    ikm: Fraction | None
+    units: int
+    respondents: int
+
+    @property
+    def kategori(self) -> skm.Kategori | None:
+        return skm.kategori(self.ikm) if self.ikm is not None else None
+
+
+@dataclass(frozen=True)
+class DemographicRow:
+    label: str
+    count: int
+    percent: Fraction  # of all respondents, unrounded
+
+
+def collection_window(first: datetime, last: datetime) -> str:
+    """The span of a unit's response dates as the report prints it: "Juli - Oktober 2023"."""
+    first, last = timezone.localtime(first), timezone.localtime(last)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{BULAN[first.month - 1]} {first.year}"
+    if first.year == last.year:
+        return f"{BULAN[first.month - 1]} - {BULAN[last.month - 1]} {last.year}"
+    return f"{BULAN[first.month - 1]} {first.year} - {BULAN[last.month - 1]} {last.year}"
+
+
+def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list[UnitResult]:
+    """Every unit's figures for the period, from one GROUP BY over its responses.
+
+    Without `units`: all active units, and any inactive unit that has responses in the period.
+    """
+    responses = Response.objects.filter(period=period)
+    if units is not None:
+        units = list(units)
+        responses = responses.filter(unit__in=units)
+    sums = {
+        row["unit_id"]: row
+        for row in responses.values("unit_id")
+        .order_by()
+        .annotate(
+            n=Count("id"),
+            first_at=Min("submitted_at"),
+            last_at=Max("submitted_at"),
+            **{f"s_{f}": Sum(f) for f in UNSUR_FIELDS},
+        )
+    }
+    if units is None:
+        units = list(Unit.objects.filter(Q(aktif=True) | Q(pk__in=sums.keys())).order_by("kode"))
+    settings = {s.unit_id: s for s in UnitPeriod.objects.filter(period=period, unit__in=units)}
+    results = []
+    for unit in units:
+        row = sums.get(unit.pk)
+        setting = settings.get(unit.pk)
+        results.append(
+            UnitResult(
+                unit_id=unit.pk,
+                kode=unit.kode,
+                nama=unit.nama,
+                metode=setting.metode if setting else UnitPeriod.DEFAULT_METODE,
+                populasi=setting.populasi if setting else None,
+                respondents=row["n"] if row else 0,
+                answer_sums=tuple(row[f"s_{f}"] for f in UNSUR_FIELDS) if row else None,
+                first_at=row["first_at"] if row else None,
+                last_at=row["last_at"] if row else None,
+            )
+        )
+    return results
+
+
+def city_result(results: Iterable[UnitResult]) -> CityResult:
+    """Unweighted mean over units of each unsur value and the IKM; units without responses are left out."""
+    counted = [r for r in results if r.respondents]
+    if not counted:
+        return CityResult(unsur=None, ikm=None, units=0, respondents=0)
+    unsur = tuple(skm.mean(r.unsur[k] for r in counted) for k in range(skm.UNSUR_COUNT))
+    return CityResult(
+        unsur=unsur,
+        ikm=skm.mean(r.ikm for r in counted),
+        units=len(counted),
+        respondents=sum(r.respondents for r in counted),
+    )
+
+
+AGE_BUCKETS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49), (">= 50", 50, None))
+
+
+def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict[str, list[DemographicRow]]:
+    """Respondents by age bucket, sex, education and occupation, in the report's order."""
+    responses = Response.objects.filter(period=period)
+    if units is not None:
+        responses = responses.filter(unit__in=list(units))
+    age_bucket = Case(
+        *[
+            When(Q(**({"umur__gte": low} if low is not None else {})) & Q(**({"umur__lte": high} if high is not None else {})), then=Value(label))
+            for label, low, high in AGE_BUCKETS
+        ],
+        output_field=CharField(),
+    )
+    counts = {
+        "umur": _counts(responses.annotate(bucket=age_bucket), "bucket"),
+        "jenis_kelamin": _counts(responses, "jenis_kelamin"),
+        "pendidikan": _counts(responses, "pendidikan"),
+        "pekerjaan": _counts(responses, "pekerjaan"),
+    }
+    labels = {
+        "umur": [(label, label) for label, _low, _high in AGE_BUCKETS],
+        "jenis_kelamin": list(Sex.choices),
+        "pendidikan": list(Pendidikan.choices),
+        "pekerjaan": list(Pekerjaan.choices),
+    }
+    total = sum(counts["jenis_kelamin"].values())
+    return {
+        name: [
+            DemographicRow(
+                label=label,
+                count=counts[name].get(value, 0),
+                percent=Fraction(100 * counts[name].get(value, 0), total) if total else Fraction(0),
+            )
+            for value, label in labels[name]
+        ]
+        for name in labels
+    }
+
+
+def _counts(queryset, field: str) -> dict[str, int]:
+    return dict(queryset.order_by().values_list(field).annotate(n=Count("id")).values_list(field, "n"))

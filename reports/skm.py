@@ -1,0 +1,95 @@
+"""The SKM formulas of Permenpan RB 14/2017, as the city report applies them.
+
+Read next to ``shared/docs/skm-method.md``. Everything here is pure: values are exact
+``Fraction`` objects computed from integer answer sums, so no rounding happens until a
+value is displayed (``round_half_up``), and categories are decided on unrounded values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+UNSUR_COUNT = 9
+SCALE = 25  # answers 1..4 become 25..100
+
+
+@dataclass(frozen=True)
+class Kategori:
+    grade: str  # "mutu pelayanan": A, B, C, D
+    label: str  # "kinerja unit pelayanan"
+    lower_bound: Fraction  # lowest IKM (25..100 scale) of the interval
+
+
+# The interval table of the regulation, highest first, on the 25..100 scale
+# (1,00-2,5996 D; 2,60-3,064 C; 3,0644-3,532 B; 3,5324-4,00 A on the 1..4 scale).
+# A value belongs to the first interval whose lower bound it reaches, so 88,30 is B
+# and 88,31 is A, as in the city report (88,29 Baik, 88,32 Sangat Baik).
+KATEGORI_TABLE: tuple[Kategori, ...] = (
+    Kategori("A", "Sangat Baik", Fraction("88.31")),
+    Kategori("B", "Baik", Fraction("76.61")),
+    Kategori("C", "Kurang Baik", Fraction("65.00")),
+    Kategori("D", "Tidak Baik", Fraction("25.00")),
+)
+
+
+def unsur_value(answer_sum: int, respondents: int) -> Fraction:
+    """Value of one unsur on the 25..100 scale: mean answer x 25."""
+    if respondents <= 0:
+        raise ValueError("an unsur value needs at least one respondent")
+    return Fraction(answer_sum * SCALE, respondents)
+
+
+def ikm(answer_sums: Sequence[int], respondents: int) -> Fraction:
+    """IKM of a unit: the nine unsur values weighted exactly 1/9 each.
+
+    The regulation's worked example rounds the weight to 0,111; the city report does not.
+    """
+    if len(answer_sums) != UNSUR_COUNT:
+        raise ValueError(f"expected {UNSUR_COUNT} answer sums, got {len(answer_sums)}")
+    return mean(unsur_value(s, respondents) for s in answer_sums)
+
+
+def mean(values: Iterable[Fraction]) -> Fraction:
+    """Plain, unweighted mean (the city row is the mean over units, not respondents)."""
+    items = list(values)
+    if not items:
+        raise ValueError("the mean of nothing is undefined")
+    return sum(items, Fraction(0)) / len(items)
+
+
+def kategori(value: Fraction) -> Kategori:
+    """Category and grade of an IKM (or unsur value), from its unrounded value."""
+    for row in KATEGORI_TABLE:
+        if value >= row.lower_bound:
+            return row
+    raise ValueError(f"IKM {float(value):.4f} is below the scale's minimum of 25")
+
+
+def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
+    """Round for display only: half-up, as the report's spreadsheets do (not banker's)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+# Krejcie & Morgan (1970): 95 % confidence (chi-square 3,841 for 1 df), 5 % margin, P = 0,5.
+_CHI_SQUARE = Fraction("3.841")
+_MARGIN_SQUARED = Fraction("0.0025")
+_P_Q = Fraction(1, 4)
+# The published table stops at 384, its limit for very large populations, from 100.000 on.
+_TABLE_LIMIT_POPULATION = 100_000
+_TABLE_LIMIT_SAMPLE = 384
+
+
+def minimum_sample(population: int) -> int:
+    """Minimum number of respondents for a population of service users in a period."""
+    if population <= 0:
+        raise ValueError("population must be positive")
+    if population >= _TABLE_LIMIT_POPULATION:
+        return _TABLE_LIMIT_SAMPLE
+    s = _CHI_SQUARE * population * _P_Q / (_MARGIN_SQUARED * (population - 1) + _CHI_SQUARE * _P_Q)
+    return min(population, int(round_half_up(s, 0)))

@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit
+
+
+class Period(models.Model):
+    """A survey semester, e.g. 2023-S2 (1 July - 31 December 2023)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("prepared")
+        OPEN = "open", _("open")
+        LOCKED = "locked", _("locked")
+
+    kode = models.CharField(_("code"), max_length=7, unique=True)
+    tanggal_mulai = models.DateField(_("start date"))
+    tanggal_selesai = models.DateField(_("end date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+
+    class Meta:
+        ordering = ["-tanggal_mulai"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tanggal_selesai__gte=models.F("tanggal_mulai")), name="period_dates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.kode
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.LOCKED
+
+
+class Unsur(models.Model):
+    """One of the nine service elements; texts are data the city admin may edit."""
+
+    kode = models.CharField(_("code"), max_length=2, unique=True)  # U1..U9, the report's columns
+    urutan = models.PositiveSmallIntegerField(_("order"), unique=True)
+    nama = models.CharField(_("name"), max_length=200)
+    label_singkat = models.CharField(_("short label"), max_length=100)
+    pertanyaan = models.TextField(_("question"))
+    jawaban_1 = models.CharField(_("answer 1"), max_length=100)
+    jawaban_2 = models.CharField(_("answer 2"), max_length=100)
+    jawaban_3 = models.CharField(_("answer 3"), max_length=100)
+    jawaban_4 = models.CharField(_("answer 4"), max_length=100)
+
+    class Meta:
+        ordering = ["urutan"]
+        verbose_name = _("service element")
+        verbose_name_plural = _("service elements")
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+    @property
+    def jawaban(self) -> list[str]:
+        return [self.jawaban_1, self.jawaban_2, self.jawaban_3, self.jawaban_4]
+
+
+class ImportBatch(models.Model):
+    """One imported file; its SHA-256 refuses the same content a second time."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="import_batches")
+    filename = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    row_count = models.PositiveIntegerField(_("rows"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.period})"
+
+
+class Sex(models.TextChoices):
+    LAKI_LAKI = "L", "Laki-laki"
+    PEREMPUAN = "P", "Perempuan"
+
+
+# Codes as in the city report's tables; they are also the accepted import values.
+class Pendidikan(models.TextChoices):
+    SD = "SD/SEDERAJAT", "SD/SEDERAJAT"
+    SMP = "SMP/SEDERAJAT", "SMP/SEDERAJAT"
+    SMA = "SMA/SMK/SEDERAJAT", "SMA/SMK/SEDERAJAT"
+    DIPLOMA = "DIPLOMA", "DIPLOMA"
+    S1 = "S1", "S1"
+    S2_S3 = "S2/S3", "S2/S3"
+    LAINNYA = "LAINNYA", "LAINNYA"
+
+
+class Pekerjaan(models.TextChoices):
+    PNS = "PNS/P3K", "PNS/P3K"
+    TNI_POLRI = "TNI/POLRI", "TNI/POLRI"
+    KARYAWAN = "KARYAWAN", "KARYAWAN"
+    WIRASWASTA = "WIRASWASTA", "WIRASWASTA"
+    PELAJAR = "MAHASISWA/PELAJAR", "MAHASISWA/PELAJAR"
+    LAINNYA = "LAINNYA", "LAINNYA"
+
+
+UNSUR_FIELDS = tuple(f"u{k}" for k in range(1, 10))
+
+
+def _answer_field(k: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(f"U{k}")
+
+
+class Response(models.Model):
+    """One respondent's questionnaire.
+
+    The nine answers are columns, so one GROUP BY over (period, unit) yields every unit's sums.
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("online")
+        PAPER = "paper", _("paper")
+        IMPORT = "import", _("import")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="responses")
+    submitted_at = models.DateTimeField(_("submitted at"))
+    umur = models.PositiveSmallIntegerField(_("age"))
+    jenis_kelamin = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    pendidikan = models.CharField(_("education"), max_length=20, choices=Pendidikan.choices)
+    pekerjaan = models.CharField(_("occupation"), max_length=20, choices=Pekerjaan.choices)
+    jenis_layanan = models.CharField(_("service used"), max_length=200, blank=True)
+    u1 = _answer_field(1)
+    u2 = _answer_field(2)
+    u3 = _answer_field(3)
+    u4 = _answer_field(4)
+    u5 = _answer_field(5)
+    u6 = _answer_field(6)
+    u7 = _answer_field(7)
+    u8 = _answer_field(8)
+    u9 = _answer_field(9)
+    saran = models.TextField(_("suggestion"), blank=True, max_length=2000)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    import_batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["period", "unit"], name="response_period_unit")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"response_{f}_1_to_4"
+            )
+            for f in UNSUR_FIELDS
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.kode} {self.period} #{self.pk}"
+
+    @property
+    def answers(self) -> tuple[int, ...]:
+        return tuple(getattr(self, f) for f in UNSUR_FIELDS)

@@ -1,0 +1,19 @@
+"""Semester codes: `2023-S1` is January-June, `2023-S2` July-December."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_CODE = re.compile(r"^(\d{4})-S([12])$")
+
+
+def semester_dates(kode: str) -> tuple[date, date]:
+    """Standard first and last day of a semester code; ValueError for a malformed code."""
+    match = _CODE.match(kode)
+    if not match:
+        raise ValueError(f"period code {kode!r} is not of the form YYYY-S1 or YYYY-S2")
+    year, semester = int(match[1]), int(match[2])
+    if semester == 1:
+        return date(year, 1, 1), date(year, 6, 30)
+    return date(year, 7, 1), date(year, 12, 31)

@@ -1,0 +1,230 @@
+"""Writes of the survey domain: periods and responses."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import Unit
+
+from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, Response, Sex
+from .periods import semester_dates
+from .tabular import ImportFailed, RowError, Value, read_table
+
+RESPONSE_COLUMNS_REQUIRED = ("kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", *UNSUR_FIELDS)
+RESPONSE_COLUMNS_OPTIONAL = ("jenis_layanan", "saran")
+UMUR_MIN, UMUR_MAX = 10, 100
+SARAN_MAX_LENGTH = 2000
+JENIS_LAYANAN_MAX_LENGTH = 200
+_BULK_BATCH = 2000
+
+
+class PeriodLocked(Exception):
+    """The period is locked: its responses and report are final."""
+
+
+def period_get_or_create(*, kode: str) -> Period:
+    """The period with this code, created with its standard semester dates if needed."""
+    start, end = semester_dates(kode)
+    period, _created = Period.objects.get_or_create(
+        kode=kode, defaults={"tanggal_mulai": start, "tanggal_selesai": end}
+    )
+    return period
+
+
+@transaction.atomic
+def period_open(*, kode: str) -> Period:
+    period = period_get_or_create(kode=kode)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_locked:
+        raise PeriodLocked(_("period %(kode)s is locked and cannot be opened again") % {"kode": kode})
+    period.status = Period.Status.OPEN
+    period.save(update_fields=["status"])
+    return period
+
+
+@transaction.atomic
+def period_lock(*, kode: str) -> Period:
+    period = period_get_or_create(kode=kode)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    period.status = Period.Status.LOCKED
+    period.save(update_fields=["status"])
+    return period
+
+
+def responses_import(
+    *, data: bytes, filename: str, period: Period, user: Any = None, channel: str = Response.Channel.IMPORT
+) -> ImportBatch:
+    """Import a file of responses into a period: all rows or none.
+
+    Raises ImportFailed listing every problem as `row N: column: problem`.
+    """
+    if period.is_locked:
+        raise ImportFailed([RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})])
+    digest = hashlib.sha256(data).hexdigest()
+    previous = ImportBatch.objects.filter(sha256=digest).first()
+    if previous is not None:
+        raise ImportFailed([_already_imported(previous)])
+    table = read_table(data, filename, required=RESPONSE_COLUMNS_REQUIRED)
+    validator = _ResponseRowValidator(period)
+    responses = []
+    errors: list[RowError] = []
+    for number, values in table.rows:
+        response = validator.build(number, values, errors)
+        if response is not None:
+            responses.append(response)
+    if errors:
+        raise ImportFailed(errors)
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                period=period, filename=filename[:255], sha256=digest, row_count=len(responses), imported_by=user
+            )
+            for response in responses:
+                response.import_batch = batch
+                response.channel = channel
+            Response.objects.bulk_create(responses, batch_size=_BULK_BATCH)
+    except IntegrityError:
+        # Another import of the same content won the race.
+        previous = ImportBatch.objects.filter(sha256=digest).first()
+        if previous is None:
+            raise
+        raise ImportFailed([_already_imported(previous)]) from None
+    return batch
+
+
+def _already_imported(batch: ImportBatch) -> RowError:
+    when = timezone.localtime(batch.imported_at).strftime("%Y-%m-%d %H:%M")
+    return RowError(
+        None,
+        "-",
+        _("this file content was already imported on %(when)s (import #%(id)s, %(filename)s, period %(period)s)")
+        % {"when": when, "id": batch.pk, "filename": batch.filename, "period": batch.period.kode},
+    )
+
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+_INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
+_SEX = {"l": Sex.LAKI_LAKI, "laki-laki": Sex.LAKI_LAKI, "p": Sex.PEREMPUAN, "perempuan": Sex.PEREMPUAN}
+_PENDIDIKAN = {c.value.lower(): c.value for c in Pendidikan}
+_PEKERJAAN = {c.value.lower(): c.value for c in Pekerjaan}
+
+
+def parse_integer(value: Value) -> int | None:
+    """An integer from a cell: 7, 7.0, "7" and "7.0" are 7; anything else is None."""
+    if isinstance(value, bool) or isinstance(value, datetime):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    text = str(value).strip()
+    return int(float(text)) if _INTEGER.match(text) else None
+
+
+class _ResponseRowValidator:
+    """Turns one file row into an unsaved Response, or adds its problems to `errors`."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.units = dict(Unit.objects.values_list("kode", "pk"))
+        self.units_upper = {kode.upper(): pk for kode, pk in self.units.items()}
+        self.tz = timezone.get_current_timezone()
+
+    def build(self, number: int, values: dict[str, Value], errors: list[RowError]) -> Response | None:
+        before = len(errors)
+
+        def problem(column: str, message: str) -> None:
+            errors.append(RowError(number, column, message))
+
+        kode = str(values.get("kode_unit", "")).strip()
+        unit_id = self.units.get(kode) or self.units_upper.get(kode.upper())
+        if not kode:
+            problem("kode_unit", _("required"))
+        elif unit_id is None:
+            problem("kode_unit", _("unknown unit code %(kode)s") % {"kode": kode})
+
+        submitted_at = self._tanggal(values.get("tanggal", ""), problem)
+
+        umur = parse_integer(values.get("umur", ""))
+        if values.get("umur", "") == "":
+            problem("umur", _("required"))
+        elif umur is None:
+            problem("umur", _("must be a whole number of years, got %(value)s") % {"value": values["umur"]})
+        elif not UMUR_MIN <= umur <= UMUR_MAX:
+            problem("umur", _("must be between %(min)s and %(max)s, got %(value)s") % {"min": UMUR_MIN, "max": UMUR_MAX, "value": umur})
+
+        sex = self._choice(values, "jenis_kelamin", _SEX, "L, P, Laki-laki, Perempuan", problem)
+        pendidikan = self._choice(values, "pendidikan", _PENDIDIKAN, ", ".join(Pendidikan.values), problem)
+        pekerjaan = self._choice(values, "pekerjaan", _PEKERJAAN, ", ".join(Pekerjaan.values), problem)
+
+        answers = {}
+        for field in UNSUR_FIELDS:
+            raw = values.get(field, "")
+            answer = parse_integer(raw)
+            if raw == "":
+                problem(field, _("required"))
+            elif answer is None or not 1 <= answer <= 4:
+                problem(field, _("must be a whole number from 1 to 4, got %(value)s") % {"value": raw})
+            answers[field] = answer
+
+        jenis_layanan = str(values.get("jenis_layanan", ""))
+        if len(jenis_layanan) > JENIS_LAYANAN_MAX_LENGTH:
+            problem("jenis_layanan", _("longer than %(max)s characters") % {"max": JENIS_LAYANAN_MAX_LENGTH})
+        saran = str(values.get("saran", ""))
+        if len(saran) > SARAN_MAX_LENGTH:
+            problem("saran", _("longer than %(max)s characters") % {"max": SARAN_MAX_LENGTH})
+
+        if len(errors) > before:
+            return None
+        return Response(
+            unit_id=unit_id, period=self.period, submitted_at=submitted_at, umur=umur,
+            jenis_kelamin=sex, pendidikan=pendidikan, pekerjaan=pekerjaan,
+            jenis_layanan=jenis_layanan, saran=saran, **answers,
+        )
+
+    @staticmethod
+    def _choice(values: dict[str, Value], column: str, accepted: dict[str, str], listing: str, problem) -> str | None:
+        raw = str(values.get(column, "")).strip()
+        if not raw:
+            problem(column, _("required"))
+            return None
+        choice = accepted.get(" ".join(raw.lower().split()))
+        if choice is None:
+            problem(column, _("unknown value %(value)s; expected one of: %(choices)s") % {"value": raw, "choices": listing})
+        return choice
+
+    def _tanggal(self, raw: Value, problem) -> datetime | None:
+        if raw == "":
+            problem("tanggal", _("required"))
+            return None
+        if isinstance(raw, datetime):
+            moment = raw
+        elif isinstance(raw, date):
+            moment = datetime.combine(raw, time())
+        else:
+            moment = None
+            for fmt in _DATE_FORMATS:
+                try:
+                    moment = datetime.strptime(str(raw), fmt)
+                    break
+                except ValueError:
+                    continue
+            if moment is None:
+                problem("tanggal", _("not a date: %(value)s (use YYYY-MM-DD or YYYY-MM-DD HH:MM)") % {"value": raw})
+                return None
+        if not self.period.tanggal_mulai <= moment.date() <= self.period.tanggal_selesai:
+            problem(
+                "tanggal",
+                _("%(value)s is outside period %(period)s (%(start)s to %(end)s)")
+                % {"value": moment.strftime("%Y-%m-%d"), "period": self.period.kode,
+                   "start": self.period.tanggal_mulai, "end": self.period.tanggal_selesai},
+            )
+            return None
+        return timezone.make_aware(moment, self.tz) if timezone.is_naive(moment) else moment

@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from surveys.cli import read_input_file, run_import
+from units.services import units_import
+
+
+class Command(BaseCommand):
+    help = "Create or update service units from a .csv or .xlsx (columns kode, nama, induk, jenis)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file: str, **options):
+        data = read_input_file(file)
+        summary = run_import(self, lambda: units_import(data=data, filename=Path(file).name))
+        self.stdout.write(
+            _("%(file)s: %(created)s unit(s) created, %(updated)s updated")
+            % {"file": Path(file).name, "created": summary.created, "updated": summary.updated}
+        )

@@ -1,0 +1,62 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    """A service unit (Unit Penyelenggara Pelayanan, UPP)."""
+
+    kode = models.CharField(_("code"), max_length=20, unique=True)
+    nama = models.CharField(_("name"), max_length=255)
+    induk = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    jenis = models.CharField(_("kind"), max_length=100, blank=True)
+    aktif = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("service unit")
+        verbose_name_plural = _("service units")
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+
+class JenisLayanan(models.Model):
+    """A service type a unit offers; respondents say which one they used."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="jenis_layanan")
+    nama = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["unit", "nama"]
+        constraints = [models.UniqueConstraint(fields=["unit", "nama"], name="unique_jenis_layanan_per_unit")]
+        verbose_name = _("service type")
+        verbose_name_plural = _("service types")
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class UnitPeriod(models.Model):
+    """What a unit declares for one period: its service users (for the minimum sample) and method."""
+
+    DEFAULT_METODE = "Kuesioner Online"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="period_settings")
+    period = models.ForeignKey("surveys.Period", on_delete=models.CASCADE, related_name="unit_settings")
+    populasi = models.PositiveIntegerField(_("population of service users"), null=True, blank=True)
+    metode = models.CharField(_("survey method"), max_length=100, default=DEFAULT_METODE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="unique_unit_period")]
+        verbose_name = _("unit period setting")
+        verbose_name_plural = _("unit period settings")
+
+    def __str__(self) -> str:
+        return f"{self.unit.kode} {self.period}"
