@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import re
 from datetime import date, datetime, time
 from typing import Any
@@ -228,3 +230,47 @@ class _ResponseRowValidator:
             )
             return None
         return timezone.make_aware(moment, self.tz) if timezone.is_naive(moment) else moment
+
+
+DEMO_PERIOD = "2023-S2"
+DEMO_UNITS_FILE = "upp-pekalongan.csv"
+
+
+DEMO_ADMIN = ("admin", "skm-demo-2023")
+
+
+def demo_load() -> dict[str, Any]:
+    """Load the demo: the 79 units of Kota Pekalongan, their 2023-S2 responses (then locked)
+    and a city administrator account.
+
+    The responses go through the same import as a user's file; loading twice changes nothing.
+    """
+    from django.contrib.auth import get_user_model
+
+    from units.services import units_import
+
+    from . import demo
+
+    units_path = demo.REFERENCE_FILE.parent / DEMO_UNITS_FILE
+    units_import(data=units_path.read_bytes(), filename=DEMO_UNITS_FILE)
+    period = period_get_or_create(kode=DEMO_PERIOD)
+    rows = demo.demo_response_rows()
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    data = buffer.getvalue().encode("utf-8")
+    already = ImportBatch.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
+    if not already and not period.is_locked:
+        responses_import(data=data, filename=f"demo-{DEMO_PERIOD}.csv", period=period)
+    period_lock(kode=DEMO_PERIOD)
+    username, password = DEMO_ADMIN
+    User = get_user_model()
+    if not User.objects.filter(username=username).exists():
+        User.objects.create_superuser(username=username, password=password, email="")
+    return {
+        "period": period.kode,
+        "units": Unit.objects.count(),
+        "responses": Response.objects.filter(period=period).count(),
+        "admin": DEMO_ADMIN,
+    }
