@@ -9,13 +9,13 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Unit
 
-from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, Response, Sex
+from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, Response
 from .periods import semester_dates
 from .tabular import ImportFailed, RowError, Value, read_table
 
@@ -75,23 +75,21 @@ def responses_import(
         raise ImportFailed([_already_imported(previous)])
     table = read_table(data, filename, required=RESPONSE_COLUMNS_REQUIRED)
     validator = _ResponseRowValidator(period)
-    responses = []
+    rows = []
     errors: list[RowError] = []
     for number, values in table.rows:
-        response = validator.build(number, values, errors)
-        if response is not None:
-            responses.append(response)
+        row = validator.build(number, values, errors)
+        if row is not None:
+            rows.append(row)
     if errors:
         raise ImportFailed(errors)
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
-                period=period, filename=filename[:255], sha256=digest, row_count=len(responses), imported_by=user
+                period=period, filename=filename[:255], sha256=digest, row_count=len(rows), imported_by=user
             )
-            for response in responses:
-                response.import_batch = batch
-                response.channel = channel
-            Response.objects.bulk_create(responses, batch_size=_BULK_BATCH)
+            channel_value = Response.Channel(channel).value
+            _insert_responses([(*row, channel_value, batch.pk) for row in rows])
     except IntegrityError:
         # Another import of the same content won the race.
         previous = ImportBatch.objects.filter(sha256=digest).first()
@@ -99,6 +97,36 @@ def responses_import(
             raise
         raise ImportFailed([_already_imported(previous)]) from None
     return batch
+
+
+# Column order of the rows that _ResponseRowValidator.build returns, then channel and batch.
+_INSERT_FIELDS = (
+    "unit", "period", "submitted_at", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
+    *UNSUR_FIELDS, "saran", "channel", "import_batch",
+)
+
+
+def _insert_responses(rows: list[tuple]) -> None:
+    """Insert validated rows in bulk, bypassing model instances.
+
+    The ORM's bulk_create spends most of an import building and preparing one object per
+    row; COPY (PostgreSQL) or executemany moves the same rows several times faster. The
+    database's own constraints (answers 1..4, foreign keys) still check every row.
+    """
+    quote = connection.ops.quote_name
+    table = quote(Response._meta.db_table)
+    columns = ", ".join(quote(Response._meta.get_field(name).column) for name in _INSERT_FIELDS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+        adapt = connection.ops.adapt_datetimefield_value
+        for start in range(0, len(rows), _BULK_BATCH):
+            chunk = [(row[0], row[1], adapt(row[2]), *row[3:]) for row in rows[start : start + _BULK_BATCH]]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", chunk)
 
 
 def _already_imported(batch: ImportBatch) -> RowError:
@@ -113,7 +141,7 @@ def _already_imported(batch: ImportBatch) -> RowError:
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
-_SEX = {"l": Sex.LAKI_LAKI, "laki-laki": Sex.LAKI_LAKI, "p": Sex.PEREMPUAN, "perempuan": Sex.PEREMPUAN}
+_SEX = {"l": "L", "laki-laki": "L", "p": "P", "perempuan": "P"}
 _PENDIDIKAN = {c.value.lower(): c.value for c in Pendidikan}
 _PEKERJAAN = {c.value.lower(): c.value for c in Pekerjaan}
 
@@ -139,7 +167,7 @@ class _ResponseRowValidator:
         self.units_upper = {kode.upper(): pk for kode, pk in self.units.items()}
         self.tz = timezone.get_current_timezone()
 
-    def build(self, number: int, values: dict[str, Value], errors: list[RowError]) -> Response | None:
+    def build(self, number: int, values: dict[str, Value], errors: list[RowError]) -> tuple | None:
         before = len(errors)
 
         def problem(column: str, message: str) -> None:
@@ -162,9 +190,9 @@ class _ResponseRowValidator:
         elif not UMUR_MIN <= umur <= UMUR_MAX:
             problem("umur", _("must be between %(min)s and %(max)s, got %(value)s") % {"min": UMUR_MIN, "max": UMUR_MAX, "value": umur})
 
-        sex = self._choice(values, "jenis_kelamin", _SEX, "L, P, Laki-laki, Perempuan", problem)
-        pendidikan = self._choice(values, "pendidikan", _PENDIDIKAN, ", ".join(Pendidikan.values), problem)
-        pekerjaan = self._choice(values, "pekerjaan", _PEKERJAAN, ", ".join(Pekerjaan.values), problem)
+        sex = self._choice(values, "jenis_kelamin", _SEX, problem)
+        pendidikan = self._choice(values, "pendidikan", _PENDIDIKAN, problem)
+        pekerjaan = self._choice(values, "pekerjaan", _PEKERJAAN, problem)
 
         answers = {}
         for field in UNSUR_FIELDS:
@@ -185,21 +213,21 @@ class _ResponseRowValidator:
 
         if len(errors) > before:
             return None
-        return Response(
-            unit_id=unit_id, period=self.period, submitted_at=submitted_at, umur=umur,
-            jenis_kelamin=sex, pendidikan=pendidikan, pekerjaan=pekerjaan,
-            jenis_layanan=jenis_layanan, saran=saran, **answers,
+        return (
+            unit_id, self.period.pk, submitted_at, umur, sex, pendidikan, pekerjaan, jenis_layanan,
+            *(answers[field] for field in UNSUR_FIELDS), saran,
         )
 
     @staticmethod
-    def _choice(values: dict[str, Value], column: str, accepted: dict[str, str], listing: str, problem) -> str | None:
+    def _choice(values: dict[str, Value], column: str, accepted: dict[str, str], problem) -> str | None:
         raw = str(values.get(column, "")).strip()
         if not raw:
             problem(column, _("required"))
             return None
         choice = accepted.get(" ".join(raw.lower().split()))
         if choice is None:
-            problem(column, _("unknown value %(value)s; expected one of: %(choices)s") % {"value": raw, "choices": listing})
+            choices = ", ".join(dict.fromkeys(accepted.values()))
+            problem(column, _("unknown value %(value)s; expected one of: %(choices)s") % {"value": raw, "choices": choices})
         return choice
 
     def _tanggal(self, raw: Value, problem) -> datetime | None:
