@@ -40,7 +40,7 @@ def test_it_accepts_parents_listed_after_children(tmp_path):
 def test_rerunning_updates_by_kode(tmp_path):
     run(REFERENCE_UNITS)
     path = write(tmp_path, "kode,nama,induk,jenis\nUPP001,BKPSDM Kota Pekalongan,,Badan\n")
-    assert "0 unit(s) created, 1 updated" in run(path)
+    assert "0 unit dibuat, 1 diperbarui" in run(path)
     assert Unit.objects.get(kode="UPP001").nama == "BKPSDM Kota Pekalongan"
     assert Unit.objects.count() == 79
 
@@ -84,3 +84,10 @@ def test_one_bad_row_keeps_the_good_rows_out(tmp_path):
         run(write(tmp_path, "kode,nama\nA,Unit A\nB,\n"), stderr=stderr)
     assert Unit.objects.count() == 0
     assert stderr.getvalue().splitlines() == ["row 3: nama: wajib diisi"]
+
+
+def test_moving_a_unit_to_another_parent_counts_as_an_update(tmp_path):
+    run(REFERENCE_UNITS)
+    path = write(tmp_path, "kode,nama,induk,jenis\nUPP066,UPT Puskesmas Bendan,UPP032,Puskesmas\n")
+    assert "0 unit dibuat, 1 diperbarui" in run(path)
+    assert Unit.objects.get(kode="UPP066").induk.kode == "UPP032"

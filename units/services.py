@@ -59,23 +59,25 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
 
     with transaction.atomic():
         units = {u.kode: u for u in Unit.objects.select_for_update()}
-        created = updated = 0
+        created, updated = set(), set()
         for kode, (_number, nama, _induk, jenis) in rows.items():
             unit = units.get(kode)
             if unit is None:
                 units[kode] = Unit.objects.create(kode=kode, nama=nama, jenis=jenis)
-                created += 1
+                created.add(kode)
             elif (unit.nama, unit.jenis) != (nama, jenis):
                 unit.nama, unit.jenis = nama, jenis
                 unit.save(update_fields=["nama", "jenis"])
-                updated += 1
+                updated.add(kode)
         for kode, (_number, _nama, induk, _jenis) in rows.items():
             unit = units[kode]
             parent_id = units[induk].pk if induk else None
             if unit.induk_id != parent_id:
                 unit.induk_id = parent_id
                 unit.save(update_fields=["induk"])
-    return UnitsImportSummary(created=created, updated=updated)
+                if kode not in created:
+                    updated.add(kode)
+    return UnitsImportSummary(created=len(created), updated=len(updated))
 
 
 def _has_cycle(kode: str, parents: dict[str, str | None]) -> bool:
