@@ -35,6 +35,15 @@ def _unsur(values: tuple[Fraction, ...] | None) -> dict[str, float | None]:
     return {code: _number(v) for code, v in zip(UNSUR_CODES, values)}
 
 
+def _figures(unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori: skm.Kategori | None) -> dict[str, Any]:
+    return {
+        "unsur": _unsur(unsur),
+        "ikm": _number(ikm),
+        "category": kategori.label if kategori else None,
+        "grade": kategori.grade if kategori else None,
+    }
+
+
 def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
     """City-wide (or one unit's) report as plain data, numbers rounded half-up to 2 decimals."""
     units = [unit] if unit is not None else None
@@ -47,10 +56,7 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
                 "code": r.kode,
                 "name": r.nama,
                 "respondents": r.respondents,
-                "unsur": _unsur(r.unsur),
-                "ikm": _number(r.ikm),
-                "category": r.kategori.label if r.kategori else None,
-                "grade": r.kategori.grade if r.kategori else None,
+                **_figures(r.unsur, r.ikm, r.kategori),
                 "collection_period": r.collection_period,
                 "method": r.metode,
                 "priorities": list(r.proposed_priorities),
@@ -59,10 +65,7 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
             for r in results
         ],
         "overall": {
-            "unsur": _unsur(city.unsur),
-            "ikm": _number(city.ikm),
-            "category": city.kategori.label if city.kategori else None,
-            "grade": city.kategori.grade if city.kategori else None,
+            **_figures(city.unsur, city.ikm, city.kategori),
             "units": city.units,
             "respondents": city.respondents,
             "realization": None,
