@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test messages
+.PHONY: install run test messages css
 
 install: $(VENV)/.installed
 
@@ -26,3 +26,10 @@ test: install
 messages: install
 	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'var/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Rebuild the public pages' Bootstrap subset from static/scss/public.scss (needs Node.js/npm).
+css:
+	npm install --no-audit --no-fund --silent
+	node_modules/.bin/sass --style=compressed --no-source-map --load-path=node_modules --quiet-deps \
+		--silence-deprecation=import,global-builtin,color-functions \
+		static/scss/public.scss static/vendor/bootstrap/css/bootstrap-public.min.css

@@ -75,8 +75,11 @@ if "DATABASE_URL" not in env:
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    # WAL lets the web server read while an import writes; IMMEDIATE transactions take the
+    # write lock up front, so concurrent submissions wait instead of failing on upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;", transaction_mode="IMMEDIATE", timeout=20
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -120,6 +123,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 
+# The public questionnaire.
+SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # per client and unit
+# Behind a reverse proxy, the header it puts the client address in (e.g. X-Forwarded-For;
+# its last entry is used, the one the proxy itself added). Empty: the connection's address.
+SKM_CLIENT_IP_HEADER = env.str("SKM_CLIENT_IP_HEADER", default="")
+# Key of the one-way hash kept instead of client addresses; defaults to one derived from SECRET_KEY.
+SKM_CLIENT_HASH_KEY = env.str("SKM_CLIENT_HASH_KEY", default="")
+
 # Production hardening (DJANGO_DEBUG=0): HTTPS only, secure cookies, HSTS.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
@@ -136,4 +147,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "units:list"
+LOGOUT_REDIRECT_URL = "home"

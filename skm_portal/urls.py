@@ -1,10 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from reports import views as report_views
 
 urlpatterns = [
-    path("", report_views.home, name="home"),
+    path("", report_views.public_results, name="home"),
+    path("hasil/", report_views.public_results, name="public_results"),
+    path("hasil/<str:kode>/", report_views.public_results, name="public_results_period"),
+    path("survei/", include("surveys.urls")),
+    path("kelola/unit/", include("units.urls")),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -148,6 +148,10 @@ class Response(models.Model):
     import_batch = models.ForeignKey(
         ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
     )
+    # Made when the form is opened; a second post of the same form stores nothing new.
+    submission_id = models.UUIDField(_("submission id"), null=True, blank=True, unique=True, editable=False)
+    # Keyed hash of the client address (never the address itself), for abuse detection.
+    client_hash = models.CharField(_("client hash"), max_length=64, blank=True, editable=False, db_default="")
 
     class Meta:
         verbose_name = _("response")
@@ -166,3 +170,18 @@ class Response(models.Model):
     @property
     def answers(self) -> tuple[int, ...]:
         return tuple(getattr(self, f) for f in UNSUR_FIELDS)
+
+
+class RateLimitBucket(models.Model):
+    """A token bucket kept in the database, so limits hold without Redis and across workers."""
+
+    key = models.CharField(max_length=100, unique=True)
+    tokens = models.FloatField()
+    updated = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("rate limit bucket")
+        verbose_name_plural = _("rate limit buckets")
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,3 +17,8 @@ def semester_dates(kode: str) -> tuple[date, date]:
     if semester == 1:
         return date(year, 1, 1), date(year, 6, 30)
     return date(year, 7, 1), date(year, 12, 31)
+
+
+def semester_code(day: date) -> str:
+    """The code of the semester a day falls in."""
+    return f"{day.year}-S{1 if day.month <= 6 else 2}"

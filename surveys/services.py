@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from units.models import Unit
 
-from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, Response
-from .periods import semester_dates
+from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, RateLimitBucket, Response
+from .periods import semester_code, semester_dates
 from .tabular import ImportFailed, RowError, Value, read_table
 
 RESPONSE_COLUMNS_REQUIRED = ("kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", *UNSUR_FIELDS)
@@ -260,6 +260,53 @@ class _ResponseRowValidator:
         return timezone.make_aware(moment, self.tz) if timezone.is_naive(moment) else moment
 
 
+def rate_limit_consume(*, key: str, capacity: int, per_seconds: float) -> bool:
+    """Take one token from the bucket `key` (`capacity` tokens, refilled over `per_seconds`).
+
+    False when the bucket is empty. The row is locked while it changes, so concurrent
+    requests cannot both take the last token.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        bucket, created = RateLimitBucket.objects.select_for_update().get_or_create(
+            key=key, defaults={"tokens": float(capacity), "updated": now}
+        )
+        if not created:
+            elapsed = max((now - bucket.updated).total_seconds(), 0.0)
+            bucket.tokens = min(float(capacity), bucket.tokens + elapsed * capacity / per_seconds)
+        allowed = bucket.tokens >= 1.0
+        if allowed:
+            bucket.tokens -= 1.0
+        bucket.updated = now
+        bucket.save(update_fields=["tokens", "updated"])
+    return allowed
+
+
+def response_submit(
+    *, unit: Unit, period: Period, answers: dict[str, Any], submission_id: Any, client_hash: str = "",
+    channel: str = Response.Channel.ONLINE,
+) -> tuple[Response, bool]:
+    """Store one questionnaire; (response, created). A repeated submission id returns the first one."""
+    if period.is_locked:
+        raise PeriodLocked(_("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})
+    existing = Response.objects.filter(submission_id=submission_id).first() if submission_id else None
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                unit=unit, period=period, submitted_at=timezone.now(), submission_id=submission_id,
+                client_hash=client_hash, channel=channel, **answers,
+            )
+    except IntegrityError:
+        # A double tap: the same submission id arrived twice at once and the other one won.
+        existing = Response.objects.filter(submission_id=submission_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
 DEMO_PERIOD = "2023-S2"
 DEMO_UNITS_FILE = "upp-pekalongan.csv"
 
@@ -292,12 +339,19 @@ def demo_load() -> dict[str, Any]:
     if not already and not period.is_locked:
         responses_import(data=data, filename=f"demo-{DEMO_PERIOD}.csv", period=period)
     period_lock(kode=DEMO_PERIOD)
+    # The current semester is open, so the questionnaire can be tried at once.
+    current = period_get_or_create(kode=semester_code(timezone.localdate()))
+    if current.status == Period.Status.DRAFT:
+        period_open(kode=current.kode)
+    for unit in Unit.objects.filter(jenis_layanan__isnull=True):
+        unit.jenis_layanan.create(nama=demo.JENIS_LAYANAN)
     username, password = DEMO_ADMIN
     User = get_user_model()
     if not User.objects.filter(username=username).exists():
         User.objects.create_superuser(username=username, password=password, email="")
     return {
         "period": period.kode,
+        "open_period": current.kode,
         "units": Unit.objects.count(),
         "responses": Response.objects.filter(period=period).count(),
         "admin": DEMO_ADMIN,

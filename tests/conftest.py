@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,62 @@ def write_xlsx(path: Path, rows: list[dict[str, object]], header: list[str] | No
 @pytest.fixture
 def reference_units(db):
     call_command("import_units", str(REFERENCE_UNITS), stdout=io.StringIO())
+
+
+@pytest.fixture
+def unsur_defaults(db):
+    """The nine unsur of the data migration; transactional tests flush them, so load them again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("surveys.migrations.0003_unsur_defaults").load_unsur(apps, None)
+
+
+@pytest.fixture
+def open_period(reference_units, unsur_defaults):
+    """The semester of today, open, with two service types for UPP016."""
+    from django.utils import timezone
+
+    from surveys.periods import semester_code
+    from surveys.services import period_open
+    from units.models import JenisLayanan, Unit
+
+    period = period_open(kode=semester_code(timezone.localdate()))
+    unit = Unit.objects.get(kode="UPP016")
+    JenisLayanan.objects.create(unit=unit, nama="KTP elektronik")
+    JenisLayanan.objects.create(unit=unit, nama="Akta kelahiran")
+    return period
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (`playwright install` cannot download a browser here)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(".ci/run must install Debian's chromium for the browser tests")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an event loop; the live server's database calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a 360 px wide phone viewport, in Indonesian."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()

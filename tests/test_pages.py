@@ -20,10 +20,12 @@ def test_home_shows_the_latest_results_in_indonesian_format(reference_units, cli
     Unit.objects.filter(kode="UPP002").update(nama="<script>alert(1)</script> Kesbangpol")
     rows = [response_row(kode_unit="UPP001", u1="1")] + [response_row(kode_unit="UPP002", u2="3") for _ in range(1000)]
     call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    assert "Belum ada hasil survei" in client.get(reverse("home")).content.decode()  # open periods are not published
+    call_command("lock_period", "2023-S2", stdout=io.StringIO())
     html = client.get(reverse("home")).content.decode()
     assert "2023-S2" in html
     assert "97,22" in html  # UPP002's IKM: (8 x 100 + 75) / 9
-    assert "1.001" in html  # respondents with a thousands dot
+    assert "1.000 responden" in html and "1.001 responden" in html  # a thousands dot
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Kesbangpol" in html
     assert "<script>alert" not in html
 

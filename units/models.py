@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,21 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kode} {self.nama}"
+
+
+class UnitAdmin(models.Model):
+    """A user who administers a unit (and so its descendants, e.g. a Kecamatan's Kelurahan)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_roles")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="admins")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="unique_unit_admin")]
+        verbose_name = _("unit administrator")
+        verbose_name_plural = _("unit administrators")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit.kode}"
 
 
 class JenisLayanan(models.Model):

@@ -15,6 +15,10 @@ class Command(BaseCommand):
             % {"units": loaded["units"], "responses": loaded["responses"], "period": loaded["period"]}
         )
         self.stdout.write(
+            _("period %(period)s is open: try the questionnaire at http://127.0.0.1:8000/survei/UPP016/")
+            % {"period": loaded["open_period"]}
+        )
+        self.stdout.write(
             _("demo city administrator: user %(user)s, password %(password)s (http://127.0.0.1:8000/admin/)")
             % {"user": username, "password": password}
         )

@@ -1,0 +1,85 @@
+"""The public questionnaire. Field names are the import columns, so both paths mean the same."""
+
+from __future__ import annotations
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Sex, Unsur
+from .services import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
+
+HONEYPOT_FIELD = "website"
+
+
+class QuestionnaireForm(forms.Form):
+    umur = forms.IntegerField(
+        label=_("Age (years)"), min_value=UMUR_MIN, max_value=UMUR_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "invalid": _("Write your age as a whole number of years, e.g. 35."),
+            "min_value": _("Age must be between %(min)s and %(max)s years.") % {"min": UMUR_MIN, "max": UMUR_MAX},
+            "max_value": _("Age must be between %(min)s and %(max)s years.") % {"min": UMUR_MIN, "max": UMUR_MAX},
+        },
+    )
+    jenis_kelamin = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    pendidikan = forms.ChoiceField(label=_("Education"), choices=[("", "—"), *Pendidikan.choices])
+    pekerjaan = forms.ChoiceField(label=_("Occupation"), choices=[("", "—"), *Pekerjaan.choices])
+    saran = forms.CharField(
+        label=_("Suggestion (optional)"), required=False, max_length=SARAN_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": SARAN_MAX_LENGTH}),
+    )
+    submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    # Hidden from people by CSS; bots that fill every field reveal themselves.
+    website = forms.CharField(
+        required=False, label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, unsur: list[Unsur], jenis_layanan: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        profile = ["umur", "jenis_kelamin", "pendidikan", "pekerjaan"]
+        if jenis_layanan:
+            self.fields["jenis_layanan"] = forms.ChoiceField(
+                label=_("Service you used"), choices=[("", "—"), *((name, name) for name in jenis_layanan)]
+            )
+            profile.append("jenis_layanan")
+        for number, item in enumerate(unsur, start=1):
+            self.fields[item.kode.lower()] = forms.TypedChoiceField(
+                label=f"{number}. {item.pertanyaan}",
+                choices=[(value, label) for value, label in enumerate(item.jawaban, start=1)],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose one answer to this question.")},
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("About you"), *profile, css_class="card card-body mb-3"),
+            Div(*(item.kode.lower() for item in unsur), css_class="questions"),
+            Fieldset(_("Suggestion"), "saran", css_class="card card-body mb-3"),
+            Div(HONEYPOT_FIELD, css_class="hp", aria_hidden="true"),
+            "submission_id",
+            Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
+        )
+
+    def renew_submission_id(self) -> None:
+        """A missing or tampered hidden id: give the re-rendered form a fresh one and say so."""
+        self.data = self.data.copy()
+        self.data["submission_id"] = str(uuid.uuid4())
+        self.add_error(None, _("The form was incomplete. Check your answers and send it again."))
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD))
+
+    def answers(self) -> dict:
+        """The cleaned values as Response fields."""
+        data = self.cleaned_data
+        return {
+            "umur": data["umur"], "jenis_kelamin": data["jenis_kelamin"], "pendidikan": data["pendidikan"],
+            "pekerjaan": data["pekerjaan"], "jenis_layanan": data.get("jenis_layanan", ""),
+            "saran": data["saran"].strip(), **{field: data[field] for field in UNSUR_FIELDS},
+        }

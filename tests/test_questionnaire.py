@@ -1,0 +1,212 @@
+"""The public questionnaire over HTTP: storage, validation and every abuse case, each counting responses."""
+
+import re
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from surveys.models import Period, Response
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+STATIC = Path(settings.BASE_DIR) / "static"
+
+
+def url(kode="UPP016"):
+    return reverse("surveys:questionnaire", args=[kode])
+
+
+def answers(**overrides):
+    data = {
+        "umur": "27", "jenis_kelamin": "L", "pendidikan": "SMA/SMK/SEDERAJAT", "pekerjaan": "WIRASWASTA",
+        "jenis_layanan": "KTP elektronik", "saran": "Antrian sudah tertib.", "submission_id": str(uuid.uuid4()),
+        **{f"u{k}": str(1 + k % 4) for k in range(1, 10)},
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_the_form_shows_profile_questions_and_answers_from_the_unsur_data(open_period, client):
+    html = client.get(url()).content.decode()
+    for name in ["umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan", "saran", *[f"u{k}" for k in range(1, 10)]]:
+        assert f'name="{name}"' in html, name
+    assert html.count("<fieldset") >= 10  # one per question, plus the profile
+    assert "Bagaimana pendapat Saudara tentang kesesuaian persyaratan" in html
+    assert "Dikelola dengan baik" in html and "KTP elektronik" in html
+    assert html.index('name="umur"') < html.index('name="u1"') < html.index('name="saran"')
+
+
+def test_a_valid_submission_is_stored_with_exactly_the_answers_given(open_period, client):
+    data = answers()
+    response = client.post(url(), data, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("surveys:thanks", args=["UPP016"])
+    stored = Response.objects.get()
+    assert stored.unit.kode == "UPP016" and stored.period == open_period
+    assert stored.answers == tuple(1 + k % 4 for k in range(1, 10))
+    assert (stored.umur, stored.jenis_kelamin, stored.pendidikan, stored.pekerjaan) == (27, "L", "SMA/SMK/SEDERAJAT", "WIRASWASTA")
+    assert (stored.jenis_layanan, stored.saran, stored.channel) == ("KTP elektronik", "Antrian sudah tertib.", "online")
+    assert str(stored.submission_id) == data["submission_id"]
+    # Only a keyed hash of the address is kept, never the address itself.
+    assert re.fullmatch(r"[0-9a-f]{64}", stored.client_hash)
+    assert "203.0.113.7" not in str([getattr(stored, f.attname) for f in Response._meta.fields])
+    assert "Terima kasih" in client.get(response["Location"]).content.decode()
+
+
+def test_the_same_form_posted_twice_stores_one_response(open_period, client):
+    data = answers()
+    first = client.post(url(), data)
+    second = client.post(url(), data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Response.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"u3": "0"}, "u3", "0 bukan salah satu dari pilihan yang tersedia"),
+        ({"u9": "5"}, "u9", "5 bukan salah satu dari pilihan yang tersedia"),
+        ({"u5": None}, "u5", "Pilih salah satu jawaban untuk pertanyaan ini."),
+        ({"pendidikan": "SMA"}, "pendidikan", "SMA bukan salah satu dari pilihan yang tersedia"),
+        ({"umur": "300"}, "umur", "Umur harus antara 10 dan 100 tahun."),
+        ({"umur": "abc"}, "umur", "Tulis umur dalam angka tahun, misalnya 35."),
+        ({"jenis_layanan": "Paspor"}, "jenis_layanan", "Paspor bukan salah satu dari pilihan yang tersedia"),
+        ({"saran": "x" * 2001}, "saran", "paling banyak 2000 karakter"),
+    ],
+)
+def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(open_period, client, overrides, field, message):
+    response = client.post(url(), answers(**overrides))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert message in " ".join(response.context["form"].errors[field])
+    assert message in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("submission_id", ["not-a-uuid", None])
+def test_a_tampered_submission_id_gets_a_fresh_one_and_a_message(open_period, client, submission_id):
+    response = client.post(url(), answers(submission_id=submission_id))
+    assert response.status_code == 200
+    assert "Formulir belum lengkap" in response.content.decode()
+    fresh = re.search(r'name="submission_id" value="([^"]+)"', response.content.decode())[1]
+    assert str(uuid.UUID(fresh)) == fresh
+    assert Response.objects.count() == 0
+    assert client.post(url(), answers(submission_id=fresh)).status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_every_missing_answer_is_named(open_period, client):
+    data = answers(**{f"u{k}": None for k in range(1, 10)})
+    response = client.post(url(), data)
+    assert sorted(response.context["form"].errors) == [f"u{k}" for k in range(1, 10)]
+    assert response.content.decode().count("Pilih salah satu jawaban untuk pertanyaan ini.") == 9
+    assert Response.objects.count() == 0
+
+
+def test_the_honeypot_pretends_success_and_stores_nothing(open_period, client):
+    response = client.post(url(), answers(website="http://spam.example"))
+    assert response.status_code == 302
+    assert Response.objects.count() == 0
+
+
+def test_csrf_is_enforced(open_period):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(url(), answers())
+    assert response.status_code == 403
+    assert "kedaluwarsa" in response.content.decode()
+    assert Response.objects.count() == 0
+    page = client.get(url())
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    assert client.post(url(), answers(csrfmiddlewaretoken=token)).status_code == 302
+    assert Response.objects.count() == 1
+
+
+def test_the_rate_limit_is_per_client_and_unit(open_period, client, settings):
+    settings.SKM_SUBMISSIONS_PER_HOUR = 3
+    statuses = [client.post(url(), answers(), REMOTE_ADDR="198.51.100.1").status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    limited = client.post(url(), answers(), REMOTE_ADDR="198.51.100.1")
+    assert "Terlalu banyak" in limited.content.decode()
+    assert Response.objects.count() == 3
+    assert client.post(url(), answers(), REMOTE_ADDR="198.51.100.2").status_code == 302  # another client
+    assert client.post(url("UPP001"), answers(jenis_layanan=None), REMOTE_ADDR="198.51.100.1").status_code == 302
+    assert Response.objects.count() == 5
+
+
+def test_the_rate_limit_holds_behind_a_reverse_proxy(open_period, client, settings):
+    settings.SKM_SUBMISSIONS_PER_HOUR = 2
+    settings.SKM_CLIENT_IP_HEADER = "X-Forwarded-For"
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    # The client may forge earlier entries; the proxy's own (last) entry decides.
+    forged = [
+        client.post(url(), answers(), HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.9", **proxy).status_code
+        for i in range(3)
+    ]
+    assert forged == [302, 302, 429]
+    assert client.post(url(), answers(), HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy).status_code == 302
+    assert Response.objects.count() == 3
+
+
+def test_without_a_trusted_header_forwarded_addresses_are_ignored(open_period, client, settings):
+    settings.SKM_SUBMISSIONS_PER_HOUR = 1
+    assert client.post(url(), answers(), HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 302
+    assert client.post(url(), answers(), HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 429
+    assert Response.objects.count() == 1
+
+
+def test_an_unknown_unit_is_a_friendly_404(open_period, client):
+    response = client.get(url("UPP999"))
+    assert response.status_code == 404
+    assert Response.objects.count() == 0
+
+
+def test_an_inactive_unit_shows_the_closed_page_and_stores_nothing(open_period, client):
+    Unit.objects.filter(kode="UPP016").update(aktif=False)
+    assert "ditutup" in client.get(url()).content.decode()
+    response = client.post(url(), answers())
+    assert response.status_code == 200 and "ditutup" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_without_an_open_period_the_survey_is_closed(reference_units, client):
+    Period.objects.create(kode="2020-S1", tanggal_mulai=date(2020, 1, 1), tanggal_selesai=date(2020, 6, 30), status="open")
+    response = client.post(url(), answers())
+    assert response.status_code == 200 and "ditutup" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_a_locked_period_accepts_no_response(open_period, client):
+    Period.objects.filter(pk=open_period.pk).update(status=Period.Status.LOCKED)
+    response = client.post(url(), answers())
+    assert response.status_code == 200 and "ditutup" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_the_suggestion_is_rendered_escaped(open_period, client, admin_client):
+    client.post(url(), answers(saran='<img src=x onerror="alert(1)">'))
+    stored = Response.objects.get()
+    html = admin_client.get(reverse("admin:surveys_response_change", args=[stored.pk])).content.decode()
+    assert "&lt;img src=x onerror=" in html
+    assert '<img src=x onerror="alert(1)">' not in html
+
+
+def test_the_page_with_its_assets_weighs_under_200_kb(open_period, client):
+    html = client.get(url()).content
+    assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
+    assert assets, "the page links its stylesheets"
+    total = len(html)
+    for asset in assets:
+        path = STATIC / asset.decode()
+        total += path.stat().st_size
+        if path.suffix == ".css":  # fonts and images a stylesheet pulls in
+            for ref in re.findall(r'url\("?([^")]+)"?\)', path.read_text()):
+                if not ref.startswith("data:"):
+                    total += (path.parent / ref).resolve().stat().st_size
+    assert b"<script" not in html  # works without JavaScript
+    assert total < 200 * 1024, total
