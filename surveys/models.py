@@ -177,7 +177,7 @@ class RateLimitBucket(models.Model):
 
     key = models.CharField(max_length=100, unique=True)
     tokens = models.FloatField()
-    updated = models.DateTimeField()
+    updated = models.FloatField()  # seconds since the epoch: refill arithmetic stays portable SQL
 
     class Meta:
         verbose_name = _("rate limit bucket")

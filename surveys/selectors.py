@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from .models import Period, Unsur
@@ -19,5 +20,10 @@ def period_open_on(day: date | None = None) -> Period | None:
     )
 
 
+UNSUR_CACHE_KEY = "surveys:unsur-list"
+UNSUR_CACHE_SECONDS = 60
+
+
 def unsur_list() -> list[Unsur]:
-    return list(Unsur.objects.order_by("urutan"))
+    """The nine unsur in order; cached briefly, as every questionnaire needs them (cleared on save)."""
+    return cache.get_or_set(UNSUR_CACHE_KEY, lambda: list(Unsur.objects.order_by("urutan")), UNSUR_CACHE_SECONDS)

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import re
+
 from datetime import date, datetime, time
 from typing import Any
 
@@ -263,23 +264,26 @@ class _ResponseRowValidator:
 def rate_limit_consume(*, key: str, capacity: int, per_seconds: float) -> bool:
     """Take one token from the bucket `key` (`capacity` tokens, refilled over `per_seconds`).
 
-    False when the bucket is empty. The row is locked while it changes, so concurrent
-    requests cannot both take the last token.
+    One atomic upsert, so concurrent requests cannot both take the last token and the
+    public form costs a single query for it. A refused request still costs a token, down
+    to a debt of one: a client that keeps hammering stays refused until it pauses.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        bucket, created = RateLimitBucket.objects.select_for_update().get_or_create(
-            key=key, defaults={"tokens": float(capacity), "updated": now}
-        )
-        if not created:
-            elapsed = max((now - bucket.updated).total_seconds(), 0.0)
-            bucket.tokens = min(float(capacity), bucket.tokens + elapsed * capacity / per_seconds)
-        allowed = bucket.tokens >= 1.0
-        if allowed:
-            bucket.tokens -= 1.0
-        bucket.updated = now
-        bucket.save(update_fields=["tokens", "updated"])
-    return allowed
+    now = timezone.now().timestamp()
+    rate = capacity / per_seconds
+    quote = connection.ops.quote_name
+    table = quote(RateLimitBucket._meta.db_table)
+    key_column, tokens, updated = (quote(name) for name in ("key", "tokens", "updated"))
+    refilled = f"{table}.{tokens} + (excluded.{updated} - {table}.{updated}) * %s"
+    sql = (
+        f"INSERT INTO {table} ({key_column}, {tokens}, {updated}) VALUES (%s, %s, %s) "
+        f"ON CONFLICT ({key_column}) DO UPDATE SET "
+        f"{tokens} = CASE WHEN {refilled} >= %s THEN %s - 1 WHEN {refilled} < 0 THEN -1 ELSE {refilled} - 1 END, "
+        f"{updated} = excluded.{updated} RETURNING {tokens}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, capacity - 1, now, rate, capacity, capacity, rate, rate])
+        (tokens,) = cursor.fetchone()
+    return tokens >= 0
 
 
 def response_submit(
@@ -289,9 +293,6 @@ def response_submit(
     """Store one questionnaire; (response, created). A repeated submission id returns the first one."""
     if period.is_locked:
         raise PeriodLocked(_("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})
-    existing = Response.objects.filter(submission_id=submission_id).first() if submission_id else None
-    if existing is not None:
-        return existing, False
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -299,8 +300,8 @@ def response_submit(
                 client_hash=client_hash, channel=channel, **answers,
             )
     except IntegrityError:
-        # A double tap: the same submission id arrived twice at once and the other one won.
-        existing = Response.objects.filter(submission_id=submission_id).first()
+        # The unique submission id: a reload, a double tap or a retry of a stored form.
+        existing = Response.objects.filter(submission_id=submission_id).first() if submission_id else None
         if existing is None:
             raise
         return existing, False

@@ -13,7 +13,6 @@ from units.models import Unit
 
 from .clients import client_address, client_hash
 from .forms import QuestionnaireForm
-from .models import Response
 from .selectors import period_open_on, unsur_list
 from .services import PeriodLocked, rate_limit_consume, response_submit
 
@@ -41,9 +40,8 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
         form = QuestionnaireForm(request.POST, **form_kwargs)
         if form.is_valid():
             thanks = redirect("surveys:thanks", kode=unit.kode)
-            submission_id = form.cleaned_data["submission_id"]
-            if form.is_bot() or Response.objects.filter(submission_id=submission_id).exists():
-                return thanks  # a bot, or the same form posted again: nothing more to store
+            if form.is_bot():
+                return thanks  # let it believe it succeeded; store nothing
             hashed = client_hash(client_address(request))
             if not rate_limit_consume(
                 key=f"survei:{unit.pk}:{hashed}",
@@ -52,8 +50,10 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
             ):
                 return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
             try:
+                # A form posted again (double tap, reload) finds its first response and stores nothing.
                 response_submit(
-                    unit=unit, period=period, answers=form.answers(), submission_id=submission_id, client_hash=hashed
+                    unit=unit, period=period, answers=form.answers(),
+                    submission_id=form.cleaned_data["submission_id"], client_hash=hashed,
                 )
             except PeriodLocked:
                 return render(request, "surveys/closed.html", {"unit": unit})

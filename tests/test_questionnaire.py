@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
@@ -210,3 +211,32 @@ def test_the_page_with_its_assets_weighs_under_200_kb(open_period, client):
                     total += (path.parent / ref).resolve().stat().st_size
     assert b"<script" not in html  # works without JavaScript
     assert total < 200 * 1024, total
+
+
+def test_the_rate_limit_refills_over_time(open_period, client, settings):
+    from surveys.models import RateLimitBucket
+
+    settings.SKM_SUBMISSIONS_PER_HOUR = 2
+    assert [client.post(url(), answers()).status_code for _ in range(3)] == [302, 302, 429]
+    # An hour later two tokens have come back, one of them paying the refused attempt.
+    RateLimitBucket.objects.update(updated=F("updated") - 3600)
+    assert [client.post(url(), answers()).status_code for _ in range(2)] == [302, 429]
+    assert Response.objects.count() == 3
+
+
+def test_edited_question_texts_reach_the_form_at_once(open_period, client):
+    from surveys.models import Unsur
+
+    client.get(url())  # fills the cache
+    unsur = Unsur.objects.get(kode="U8")
+    unsur.pertanyaan = "Bagaimana kebersihan dan kenyamanan ruang tunggu?"
+    unsur.save()
+    assert "Bagaimana kebersihan dan kenyamanan ruang tunggu?" in client.get(url()).content.decode()
+
+
+def test_submissions_need_no_redis_or_celery(open_period, client, settings):
+    # Nothing on the submission path talks to the broker: a dead one changes nothing.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert client.post(url(), answers()).status_code == 302
+    assert Response.objects.count() == 1
