@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Sex, Unsur
@@ -55,16 +56,23 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose one answer to this question.")},
             )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Fieldset(_("About you"), *profile, css_class="card card-body mb-3"),
-            Div(*(item.kode.lower() for item in unsur), css_class="questions"),
+        self._profile_fields = profile
+        self._unsur_fields = [item.kode.lower() for item in unsur]
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built only when the form is rendered: a valid post never needs it.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            Fieldset(_("About you"), *self._profile_fields, css_class="card card-body mb-3"),
+            Div(*self._unsur_fields, css_class="questions"),
             Fieldset(_("Suggestion"), "saran", css_class="card card-body mb-3"),
             Div(HONEYPOT_FIELD, css_class="hp", aria_hidden="true"),
             "submission_id",
             Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
         )
+        return helper
 
     def renew_submission_id(self) -> None:
         """A missing or tampered hidden id: give the re-rendered form a fresh one and say so."""
