@@ -15,7 +15,15 @@ from surveys.models import Period
 from units.models import Unit
 
 from . import skm
-from .selectors import UNSUR_CODES, city_result, demographics, unit_results
+from .selectors import (
+    UNSUR_CODES,
+    city_result,
+    demographics,
+    previous_period,
+    priorities_by_unit,
+    realization_by_unit,
+    unit_results,
+)
 
 DEMOGRAPHIC_TITLES = {
     "umur": "Usia",
@@ -49,6 +57,8 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
     units = [unit] if unit is not None else None
     results = unit_results(period=period, units=units)
     city = city_result(results)
+    chosen = priorities_by_unit(period=period, units=units)
+    realization = realization_by_unit(plan_period=previous_period(period), units=units)
     return {
         "period": period.kode,
         "units": [
@@ -59,8 +69,10 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
                 **_figures(r.unsur, r.ikm, r.kategori),
                 "collection_period": r.collection_period,
                 "method": r.metode,
-                "priorities": list(r.proposed_priorities),
-                "realization": None,
+                # What the unit chose; until it chooses, the portal's proposal (the three lowest).
+                "priorities": [p.unsur.kode for p in chosen[r.unit_id]] if r.unit_id in chosen else list(r.proposed_priorities),
+                "priorities_confirmed": r.unit_id in chosen,
+                "realization": _number(realization.get(r.unit_id)),
             }
             for r in results
         ],
@@ -68,7 +80,7 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
             **_figures(city.unsur, city.ikm, city.kategori),
             "units": city.units,
             "respondents": city.respondents,
-            "realization": None,
+            "realization": _number(skm.mean(realization.values())) if realization else None,
         },
         "demographics": {
             name: [{"label": row.label, "count": row.count, "percent": _number(row.percent, 1)} for row in rows]

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Iterable
 
 from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Response, Sex
@@ -198,3 +199,125 @@ def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict
 
 def _counts(queryset, field: str) -> dict[str, int]:
     return dict(queryset.order_by().values_list(field).annotate(n=Count("id")).values_list(field, "n"))
+
+
+def previous_period(period: Period) -> Period | None:
+    return Period.objects.filter(tanggal_mulai__lt=period.tanggal_mulai).order_by("-tanggal_mulai").first()
+
+
+def next_period(period: Period) -> Period | None:
+    return Period.objects.filter(tanggal_mulai__gt=period.tanggal_mulai).order_by("tanggal_mulai").first()
+
+
+def answer_distribution(*, period: Period, unit: Unit) -> dict[str, list[int]]:
+    """How many respondents gave each answer 1..4 to each unsur: one query."""
+    counts = Response.objects.filter(period=period, unit=unit).aggregate(
+        **{f"{f}_{value}": Count("id", filter=Q(**{f: value})) for f in UNSUR_FIELDS for value in range(1, 5)}
+    )
+    return {f.upper(): [counts[f"{f}_{value}"] for value in range(1, 5)] for f in UNSUR_FIELDS}
+
+
+def priorities_by_unit(*, period: Period, units: Iterable[Unit] | None = None) -> dict[int, list]:
+    """Each unit's chosen priority elements (in order) with their follow-up actions."""
+    from .models import PrioritasUnsur
+
+    chosen = PrioritasUnsur.objects.filter(period=period).select_related("unsur").prefetch_related("tindak_lanjut")
+    if units is not None:
+        chosen = chosen.filter(unit__in=list(units))
+    result: dict[int, list] = {}
+    for prioritas in chosen.order_by("unit_id", "urutan"):
+        result.setdefault(prioritas.unit_id, []).append(prioritas)
+    return result
+
+
+def realization_by_unit(*, plan_period: Period | None, units: Iterable[Unit] | None = None) -> dict[int, Fraction]:
+    """Each unit's realization of a period's plan: the mean progress of its actions (none recorded: 0 %)."""
+    from .models import TindakLanjut
+
+    if plan_period is None:
+        return {}
+    actions = TindakLanjut.objects.filter(prioritas__period=plan_period)
+    if units is not None:
+        actions = actions.filter(prioritas__unit__in=list(units))
+    rows = actions.values("prioritas__unit_id").order_by().annotate(n=Count("id"), total=Sum(Coalesce("progres", 0)))
+    return {row["prioritas__unit_id"]: Fraction(row["total"], row["n"]) for row in rows}
+
+
+SUGGESTIONS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class UnitDashboard:
+    result: UnitResult
+    previous: UnitResult | None
+    previous_period: Period | None
+    distribution: dict[str, list[int]]
+    demographics: dict[str, list[DemographicRow]]
+    prioritas: list  # chosen priority elements with their actions
+    previous_plan: list  # the previous period's priorities and actions, whose realization is recorded now
+    realization: Fraction | None
+    suggestions: list[Response]
+    suggestions_total: int
+
+    @property
+    def ikm_change(self) -> Fraction | None:
+        if self.previous is None or self.previous.ikm is None or self.result.ikm is None:
+            return None
+        return self.result.ikm - self.previous.ikm
+
+    @property
+    def sample_reached(self) -> bool | None:
+        minimum = self.result.minimum_sample
+        return None if minimum is None else self.result.respondents >= minimum
+
+
+def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> UnitDashboard:
+    (result,) = unit_results(period=period, units=[unit])
+    before = previous_period(period)
+    previous = unit_results(period=before, units=[unit])[0] if before else None
+    suggestions = Response.objects.filter(period=period, unit=unit).exclude(saran="")
+    if saran_query:
+        suggestions = suggestions.filter(saran__icontains=saran_query)
+    return UnitDashboard(
+        result=result,
+        previous=previous,
+        previous_period=before,
+        distribution=answer_distribution(period=period, unit=unit),
+        demographics=demographics(period=period, units=[unit]),
+        prioritas=priorities_by_unit(period=period, units=[unit]).get(unit.pk, []),
+        previous_plan=priorities_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else [],
+        realization=realization_by_unit(plan_period=before, units=[unit]).get(unit.pk),
+        suggestions=list(suggestions.order_by("-submitted_at", "-pk")[:SUGGESTIONS_SHOWN]),
+        suggestions_total=suggestions.count(),
+    )
+
+
+@dataclass(frozen=True)
+class CityRow:
+    result: UnitResult
+    priorities: int
+    actions: int
+    realization: Fraction | None
+
+    @property
+    def sample_reached(self) -> bool | None:
+        minimum = self.result.minimum_sample
+        return None if minimum is None else self.result.respondents >= minimum
+
+
+def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fraction | None]:
+    """Every unit of the period with its follow-up state, the city row and the city realization."""
+    results = unit_results(period=period)
+    chosen = priorities_by_unit(period=period)
+    realization = realization_by_unit(plan_period=previous_period(period))
+    rows = [
+        CityRow(
+            result=r,
+            priorities=len(chosen.get(r.unit_id, [])),
+            actions=sum(len(p.tindak_lanjut.all()) for p in chosen.get(r.unit_id, [])),
+            realization=realization.get(r.unit_id),
+        )
+        for r in results
+    ]
+    city_realization = skm.mean(realization.values()) if realization else None
+    return rows, city_result(results), city_realization

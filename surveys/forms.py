@@ -91,3 +91,16 @@ class QuestionnaireForm(forms.Form):
             "pekerjaan": data["pekerjaan"], "jenis_layanan": data.get("jenis_layanan", ""),
             "saran": data["saran"].strip(), **{field: data[field] for field in UNSUR_FIELDS},
         }
+
+
+class PeriodForm(forms.Form):
+    kode = forms.RegexField(
+        label=_("Period code"), regex=r"^\d{4}-S[12]$", max_length=7,
+        help_text=_("e.g. 2027-S1 (January-June) or 2027-S2 (July-December)"),
+        error_messages={"invalid": _("Write the period as YYYY-S1 or YYYY-S2, e.g. 2027-S1.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

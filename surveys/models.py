@@ -152,6 +152,7 @@ class Response(models.Model):
     submission_id = models.UUIDField(_("submission id"), null=True, blank=True, unique=True, editable=False)
     # Keyed hash of the client address (never the address itself), for abuse detection.
     client_hash = models.CharField(_("client hash"), max_length=64, blank=True, editable=False, db_default="")
+    saran_ditangani = models.BooleanField(_("suggestion handled"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("response")

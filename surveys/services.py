@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from units.audit import audit_record
 from units.models import Unit
 
 from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, RateLimitBucket, Response
@@ -22,6 +23,7 @@ from .tabular import ImportFailed, RowError, Value, read_table
 
 RESPONSE_COLUMNS_REQUIRED = ("kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", *UNSUR_FIELDS)
 RESPONSE_COLUMNS_OPTIONAL = ("jenis_layanan", "saran")
+RESPONSE_COLUMNS = (*RESPONSE_COLUMNS_REQUIRED[:6], "jenis_layanan", *UNSUR_FIELDS, "saran")  # a file's order
 UMUR_MIN, UMUR_MAX = 10, 100
 SARAN_MAX_LENGTH = 2000
 JENIS_LAYANAN_MAX_LENGTH = 200
@@ -42,30 +44,36 @@ def period_get_or_create(*, kode: str) -> Period:
 
 
 @transaction.atomic
-def period_open(*, kode: str) -> Period:
+def period_open(*, kode: str, user: Any = None) -> Period:
     period = period_get_or_create(kode=kode)
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.is_locked:
         raise PeriodLocked(_("period %(kode)s is locked and cannot be opened again") % {"kode": kode})
-    period.status = Period.Status.OPEN
-    period.save(update_fields=["status"])
+    if period.status != Period.Status.OPEN:
+        period.status = Period.Status.OPEN
+        period.save(update_fields=["status"])
+        audit_record(user=user, action="periode_buka", period=period)
     return period
 
 
 @transaction.atomic
-def period_lock(*, kode: str) -> Period:
+def period_lock(*, kode: str, user: Any = None) -> Period:
     period = period_get_or_create(kode=kode)
     period = Period.objects.select_for_update().get(pk=period.pk)
-    period.status = Period.Status.LOCKED
-    period.save(update_fields=["status"])
+    if period.status != Period.Status.LOCKED:
+        period.status = Period.Status.LOCKED
+        period.save(update_fields=["status"])
+        audit_record(user=user, action="periode_kunci", period=period)
     return period
 
 
 def responses_import(
-    *, data: bytes, filename: str, period: Period, user: Any = None, channel: str = Response.Channel.IMPORT
+    *, data: bytes, filename: str, period: Period, user: Any = None, channel: str = Response.Channel.IMPORT,
+    unit_ids: set[int] | None = None,
 ) -> ImportBatch:
     """Import a file of responses into a period: all rows or none.
 
+    `unit_ids` limits the units a file may name (a unit admin's reach); others read as unknown.
     Raises ImportFailed listing every problem as `row N: column: problem`.
     """
     if period.is_locked:
@@ -75,7 +83,7 @@ def responses_import(
     if previous is not None:
         raise ImportFailed([_already_imported(previous)])
     table = read_table(data, filename, required=RESPONSE_COLUMNS_REQUIRED)
-    validator = _ResponseRowValidator(period)
+    validator = _ResponseRowValidator(period, unit_ids)
     rows = []
     errors: list[RowError] = []
     for number, values in table.rows:
@@ -91,6 +99,7 @@ def responses_import(
             )
             channel_value = Response.Channel(channel).value
             _insert_responses([(*row, channel_value, batch.pk) for row in rows])
+            audit_record(user=user, action="impor", period=period, detail=f"{filename}: {len(rows)}")
     except IntegrityError:
         # Another import of the same content won the race.
         previous = ImportBatch.objects.filter(sha256=digest).first()
@@ -162,9 +171,10 @@ def parse_integer(value: Value) -> int | None:
 class _ResponseRowValidator:
     """Turns one file row into an unsaved Response, or adds its problems to `errors`."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, unit_ids: set[int] | None = None):
         self.period = period
-        self.units = dict(Unit.objects.values_list("kode", "pk"))
+        units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+        self.units = dict(units.values_list("kode", "pk"))
         self.units_upper = {kode.upper(): pk for kode, pk in self.units.items()}
         self.tz = timezone.get_current_timezone()
 

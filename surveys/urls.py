@@ -1,9 +1,11 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "surveys"
 urlpatterns = [
-    path("<str:kode>/", views.questionnaire, name="questionnaire"),
-    path("<str:kode>/terima-kasih/", views.thanks, name="thanks"),
+    path("survei/<str:kode>/", views.questionnaire, name="questionnaire"),
+    path("survei/<str:kode>/terima-kasih/", views.thanks, name="thanks"),
+    path("kelola/periode/", views.period_list, name="periods"),
+    re_path(r"^kelola/periode/(?P<kode>[^/]+)/(?P<action>buka|kunci)/$", views.period_state, name="period_state"),
 ]

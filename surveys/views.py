@@ -5,16 +5,22 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from units.access import city_admin_required
+from units.audit import audit_record
 from units.models import Unit
 
 from .clients import client_address, client_hash
-from .forms import QuestionnaireForm
+from .forms import PeriodForm, QuestionnaireForm
 from .selectors import period_open_on, unsur_list
-from .services import PeriodLocked, rate_limit_consume, response_submit
+from .models import Period
+from .services import PeriodLocked, period_get_or_create, period_lock, period_open, rate_limit_consume, response_submit
 
 RATE_WINDOW_SECONDS = 3600
 
@@ -67,3 +73,31 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
 
 def thanks(request: HttpRequest, kode: str) -> HttpResponse:
     return render(request, "surveys/thanks.html", {"unit": _public_unit(kode)})
+
+
+@city_admin_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        period = period_get_or_create(kode=form.cleaned_data["kode"])
+        audit_record(user=request.user, action="periode_buat", period=period)
+        messages.success(request, _("Period %(kode)s is ready; open it to collect answers.") % {"kode": period.kode})
+        return redirect("surveys:periods")
+    periods = Period.objects.order_by("-tanggal_mulai").annotate(responden=Count("responses"))
+    return render(request, "surveys/periods.html", {"periods": periods, "form": form})
+
+
+@city_admin_required
+@require_POST
+def period_state(request: HttpRequest, kode: str, action: str) -> HttpResponse:
+    period = get_object_or_404(Period, kode=kode)
+    try:
+        if action == "buka":
+            period_open(kode=period.kode, user=request.user)
+            messages.success(request, _("Period %(kode)s is open.") % {"kode": kode})
+        else:
+            period_lock(kode=period.kode, user=request.user)
+            messages.success(request, _("Period %(kode)s is locked: its report is final.") % {"kode": kode})
+    except PeriodLocked as error:
+        messages.error(request, str(error))
+    return redirect("surveys:periods")

@@ -53,3 +53,41 @@ def unit_for_user(user: AbstractBaseUser | AnonymousUser, kode: str) -> Unit:
         return units_for_user(user).get(kode=kode)
     except Unit.DoesNotExist:
         raise Http404("unit not found") from None
+
+
+def city_admin_required(view):
+    """Only for Bagian Organisasi: anyone else gets 404, as for a unit out of reach."""
+    from functools import wraps
+
+    from django.contrib.auth.decorators import login_required
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_city_admin(request.user):
+            raise Http404("not found")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def action_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
+    """A follow-up action of a unit the user may see, else 404."""
+    from reports.models import TindakLanjut
+
+    try:
+        return TindakLanjut.objects.select_related("prioritas__unit", "prioritas__period", "prioritas__unsur").get(
+            pk=pk, prioritas__unit__in=units_for_user(user)
+        )
+    except TindakLanjut.DoesNotExist:
+        raise Http404("action not found") from None
+
+
+def response_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
+    """A response of a unit the user may see, else 404."""
+    from surveys.models import Response
+
+    try:
+        return Response.objects.select_related("unit", "period").get(pk=pk, unit__in=units_for_user(user))
+    except Response.DoesNotExist:
+        raise Http404("response not found") from None

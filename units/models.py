@@ -76,3 +76,22 @@ class UnitPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.kode} {self.period}"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when: imports, plan and realization changes, period state changes."""
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=50)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    period = models.ForeignKey("surveys.Period", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action}"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from surveys.tabular import ImportFailed, RowError, read_table
 
-from .models import Unit
+from .audit import audit_record
+from .models import Unit, UnitPeriod
 
 KODE_MAX_LENGTH = Unit._meta.get_field("kode").max_length
 NAMA_MAX_LENGTH = Unit._meta.get_field("nama").max_length
@@ -89,3 +91,11 @@ def _has_cycle(kode: str, parents: dict[str, str | None]) -> bool:
         seen.add(current)
         current = parents.get(current)
     return False
+
+
+def unit_period_update(*, user: Any, unit: Unit, period: Any, populasi: int | None, metode: str) -> UnitPeriod:
+    setting, _created = UnitPeriod.objects.update_or_create(
+        unit=unit, period=period, defaults={"populasi": populasi, "metode": metode or UnitPeriod.DEFAULT_METODE}
+    )
+    audit_record(user=user, action="unit_periode", unit=unit, period=period, detail=f"populasi={populasi}, metode={setting.metode}")
+    return setting

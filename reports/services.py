@@ -1,0 +1,153 @@
+"""Writes of the follow-up domain: priorities, plans, realization, handled suggestions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import Period, Response, Unsur
+from units.audit import audit_record
+from units.models import Unit
+
+from .models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
+from .selectors import next_period
+
+MAX_PRIORITIES = 3
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def _ensure_plan_editable(period: Period) -> None:
+    if period.is_locked:
+        raise ValidationError(_("Period %(kode)s is locked: its priorities and plans can no longer change.") % {"kode": period.kode})
+
+
+@transaction.atomic
+def prioritas_set(*, user: Any, unit: Unit, period: Period, unsur_codes: list[str]) -> list[PrioritasUnsur]:
+    """Replace the unit's priority elements (at most three, in order); kept ones keep their actions."""
+    _ensure_plan_editable(period)
+    codes = [c for c in unsur_codes if c]
+    if len(codes) > MAX_PRIORITIES:
+        raise ValidationError(_("Choose at most three priority elements."))
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Each priority element can be chosen only once."))
+    unsur = {u.kode: u for u in Unsur.objects.filter(kode__in=codes)}
+    if len(unsur) != len(codes):
+        raise ValidationError(_("Unknown service element."))
+    existing = {p.unsur.kode: p for p in PrioritasUnsur.objects.select_for_update().filter(unit=unit, period=period).select_related("unsur")}
+    for code in [code for code in existing if code not in codes]:
+        existing.pop(code).delete()
+    # Move the kept ones out of the way first: (unit, period, urutan) is unique.
+    for offset, prioritas in enumerate(PrioritasUnsur.objects.filter(unit=unit, period=period)):
+        prioritas.urutan = 100 + offset
+        prioritas.save(update_fields=["urutan"])
+    result = []
+    for order, code in enumerate(codes, start=1):
+        prioritas = existing.get(code)
+        if prioritas is None:
+            prioritas = PrioritasUnsur.objects.create(unit=unit, period=period, unsur=unsur[code], urutan=order)
+        else:
+            prioritas.urutan = order
+            prioritas.save(update_fields=["urutan"])
+        result.append(prioritas)
+    audit_record(user=user, action="prioritas", unit=unit, period=period, detail=", ".join(codes) or "-")
+    return result
+
+
+@transaction.atomic
+def tindak_lanjut_add(
+    *, user: Any, prioritas: PrioritasUnsur, teks: str, katalog: KatalogTindakLanjut | None, target: date, penanggung_jawab: str
+) -> TindakLanjut:
+    _ensure_plan_editable(prioritas.period)
+    if katalog is not None:
+        if katalog.unsur_id != prioritas.unsur_id:
+            raise ValidationError(_("That catalog action belongs to another service element."))
+        teks = teks.strip() or katalog.teks
+    if not teks.strip():
+        raise ValidationError(_("Write the action or pick one from the catalog."))
+    last = prioritas.tindak_lanjut.aggregate(last=Max("nomor"))["last"] or 0
+    action = TindakLanjut.objects.create(
+        prioritas=prioritas, nomor=last + 1, teks=teks.strip(), katalog=katalog, target=target,
+        penanggung_jawab=penanggung_jawab.strip(),
+    )
+    audit_record(
+        user=user, action="rencana_tambah", unit=prioritas.unit, period=prioritas.period,
+        detail=f"{prioritas.unsur.kode} {action.nomor}. {action.teks}",
+    )
+    return action
+
+
+@transaction.atomic
+def tindak_lanjut_delete(*, user: Any, action: TindakLanjut) -> None:
+    prioritas = action.prioritas
+    _ensure_plan_editable(prioritas.period)
+    detail = f"{prioritas.unsur.kode} {action.nomor}. {action.teks}"
+    action.delete()
+    # Keep the numbering 1, 2, 3 without gaps, as the report prints it.
+    for number, remaining in enumerate(prioritas.tindak_lanjut.order_by("nomor"), start=1):
+        if remaining.nomor != number:
+            remaining.nomor = number
+            remaining.save(update_fields=["nomor"])
+    audit_record(user=user, action="rencana_hapus", unit=prioritas.unit, period=prioritas.period, detail=detail)
+
+
+def realization_open(period: Period) -> bool:
+    """A plan's realization is recorded during the next period, until that one is locked."""
+    following = next_period(period)
+    return period.is_locked and (following is None or not following.is_locked)
+
+
+def evidence_check(upload: UploadedFile) -> str:
+    """The evidence's real type from its content (not its name); ValidationError if not PDF/JPG/PNG."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(_("The evidence file is larger than 10 MB."))
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in EVIDENCE_TYPES:
+        raise ValidationError(_("The evidence must be a PDF, JPG or PNG file (checked by its content)."))
+    return EVIDENCE_TYPES[kind.mime]
+
+
+@transaction.atomic
+def realisasi_record(
+    *, user: Any, action: TindakLanjut, progres: int, bukti_file: UploadedFile | None = None, bukti_tautan: str = ""
+) -> TindakLanjut:
+    period = action.prioritas.period
+    if not realization_open(period):
+        raise ValidationError(
+            _("The realization of period %(kode)s is recorded during the next period, until that one is locked.")
+            % {"kode": period.kode}
+        )
+    if not 0 <= progres <= 100:
+        raise ValidationError(_("Progress is a percentage from 0 to 100."))
+    if bukti_file is not None:
+        extension = evidence_check(bukti_file)
+        bukti_file.name = f"bukti.{extension}"
+        if action.bukti_file:
+            action.bukti_file.delete(save=False)
+        action.bukti_file = bukti_file
+    if bukti_tautan:
+        action.bukti_tautan = bukti_tautan
+    action.progres = progres
+    action.realisasi_diubah = timezone.now()
+    action.save()
+    audit_record(
+        user=user, action="realisasi", unit=action.prioritas.unit, period=period,
+        detail=f"{action.prioritas.unsur.kode} {action.nomor}: {progres}%" + (" + bukti" if bukti_file or bukti_tautan else ""),
+    )
+    return action
+
+
+def saran_mark_handled(*, user: Any, response: Response, handled: bool) -> None:
+    response.saran_ditangani = handled
+    response.save(update_fields=["saran_ditangani"])
+    audit_record(user=user, action="saran_ditangani" if handled else "saran_dibuka", unit=response.unit, period=response.period, detail=f"#{response.pk}")
