@@ -151,3 +151,29 @@ def saran_mark_handled(*, user: Any, response: Response, handled: bool) -> None:
     response.saran_ditangani = handled
     response.save(update_fields=["saran_ditangani"])
     audit_record(user=user, action="saran_ditangani" if handled else "saran_dibuka", unit=response.unit, period=response.period, detail=f"#{response.pk}")
+
+
+def demo_follow_up_load(*, period: Period, previous: Period, reference: list) -> None:
+    """The demo's follow-up: each unit's published priorities with catalog actions in `period`,
+    and a plan in `previous` whose recorded progress averages to the published realization."""
+    from surveys.demo import realization_progress
+
+    if PrioritasUnsur.objects.filter(period__in=[period, previous]).exists():
+        return
+    units = {u.kode: u for u in Unit.objects.all()}
+    unsur = {u.kode: u for u in Unsur.objects.all()}
+    katalog = {(k.unsur.kode, k.nomor): k for k in KatalogTindakLanjut.objects.select_related("unsur")}
+    for ref in reference:
+        unit = units[ref.kode]
+        for plan_period, progress in ((period, None), (previous, realization_progress(ref.realisasi))):
+            chosen = [PrioritasUnsur.objects.create(unit=unit, period=plan_period, unsur=unsur[c], urutan=n) for n, c in enumerate(ref.prioritas, start=1)]
+            count = len(progress) if progress else len(chosen)
+            for index in range(count):
+                prioritas = chosen[index % len(chosen)]
+                nomor = index // len(chosen) + 1
+                item = katalog[(prioritas.unsur.kode, (nomor - 1) % 3 + 1)]
+                TindakLanjut.objects.create(
+                    prioritas=prioritas, nomor=nomor, teks=item.teks, katalog=item,
+                    target=plan_period.tanggal_selesai.replace(year=plan_period.tanggal_selesai.year + 1, month=6, day=30),
+                    penanggung_jawab=f"Kepala {unit.nama}"[:200], progres=progress[index] if progress else None,
+                )

@@ -223,3 +223,14 @@ def demo_response_rows(seed: int = 2023) -> list[dict[str, str]]:
             rows.append(row)
     return rows
 
+
+
+def realization_progress(value: Decimal, max_actions: int = 40) -> list[int]:
+    """Whole-percent progress of the fewest actions whose mean displays as ``value``."""
+    for n in range(1, max_actions + 1):
+        centre = round(Fraction(value) * n)
+        for total in (centre - 1, centre, centre + 1):
+            if 0 <= total <= 100 * n and round_half_up(Fraction(total, n)) == value:
+                floor, extra = divmod(total, n)
+                return [floor + 1] * extra + [floor] * (n - extra)
+    raise ValueError(f"no {max_actions} whole percentages average to {value}")

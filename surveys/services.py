@@ -322,7 +322,12 @@ DEMO_PERIOD = "2023-S2"
 DEMO_UNITS_FILE = "upp-pekalongan.csv"
 
 
-DEMO_ADMIN = ("admin", "skm-demo-2023")
+DEMO_PREVIOUS_PERIOD = "2023-S1"
+DEMO_USERS = (  # (user name, password, role): printed by load_demo
+    ("admin", "skm-demo-2023", "superuser"),
+    ("organisasi", "skm-demo-2023", "city"),
+    ("dinkes", "skm-demo-2023", "UPP017"),
+)
 
 
 def demo_load() -> dict[str, Any]:
@@ -331,8 +336,6 @@ def demo_load() -> dict[str, Any]:
 
     The responses go through the same import as a user's file; loading twice changes nothing.
     """
-    from django.contrib.auth import get_user_model
-
     from units.services import units_import
 
     from . import demo
@@ -350,20 +353,42 @@ def demo_load() -> dict[str, Any]:
     if not already and not period.is_locked:
         responses_import(data=data, filename=f"demo-{DEMO_PERIOD}.csv", period=period)
     period_lock(kode=DEMO_PERIOD)
+    previous = period_get_or_create(kode=DEMO_PREVIOUS_PERIOD)
+    period_lock(kode=previous.kode)
+    from reports.services import demo_follow_up_load
+
+    demo_follow_up_load(period=period, previous=previous, reference=demo.load_reference_units())
     # The current semester is open, so the questionnaire can be tried at once.
     current = period_get_or_create(kode=semester_code(timezone.localdate()))
     if current.status == Period.Status.DRAFT:
         period_open(kode=current.kode)
     for unit in Unit.objects.filter(jenis_layanan__isnull=True):
         unit.jenis_layanan.create(nama=demo.JENIS_LAYANAN)
-    username, password = DEMO_ADMIN
-    User = get_user_model()
-    if not User.objects.filter(username=username).exists():
-        User.objects.create_superuser(username=username, password=password, email="")
+    _demo_users()
     return {
         "period": period.kode,
         "open_period": current.kode,
         "units": Unit.objects.count(),
         "responses": Response.objects.filter(period=period).count(),
-        "admin": DEMO_ADMIN,
+        "users": DEMO_USERS,
     }
+
+
+def _demo_users() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from units.access import CITY_ADMIN_GROUP
+    from units.models import UnitAdmin
+
+    User = get_user_model()
+    for username, password, role in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        if role == "superuser":
+            User.objects.create_superuser(username=username, password=password, email="")
+        elif role == "city":
+            user = User.objects.create_user(username=username, password=password, is_staff=True)
+            user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
+        else:
+            UnitAdmin.objects.create(user=User.objects.create_user(username=username, password=password), unit=Unit.objects.get(kode=role))

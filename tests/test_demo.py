@@ -140,3 +140,12 @@ def test_answer_sums_search_neighbours_for_large_units():
     found = answer_sums(unit)
     assert [round_half_up(unsur_value(s, n)) for s in found] == list(unit.unsur)
     assert round_half_up(ikm(found, n)) == unit.ikm
+
+
+@pytest.mark.parametrize("value", ["100.00", "0.00", "85.71", "92.61", "99.05", "67.00", "88.41"])
+def test_realization_progress_averages_to_the_published_value(value):
+    from surveys.demo import realization_progress
+
+    progress = realization_progress(Decimal(value))
+    assert all(0 <= p <= 100 for p in progress)
+    assert round_half_up(Fraction(sum(progress), len(progress))) == Decimal(value)

@@ -36,7 +36,11 @@ def test_english_is_available(client):
 
 
 def test_city_admin_can_browse_the_raw_data_in_django_admin(reference_units, admin_client):
-    for name in ("units_unit", "units_unitperiod", "surveys_period", "surveys_unsur", "surveys_importbatch", "surveys_response"):
+    for name in (
+        "units_unit", "units_unitperiod", "units_unitadmin", "units_auditevent", "surveys_period", "surveys_unsur",
+        "surveys_importbatch", "surveys_response", "reports_katalogtindaklanjut", "reports_prioritasunsur",
+        "reports_tindaklanjut",
+    ):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     assert "Persyaratan" in admin_client.get(reverse("admin:surveys_unsur_changelist")).content.decode()
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import JenisLayanan, Unit, UnitPeriod
+from .models import AuditEvent, JenisLayanan, Unit, UnitAdmin, UnitPeriod
 
 
 class JenisLayananInline(admin.TabularInline):
@@ -9,7 +9,7 @@ class JenisLayananInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitModelAdmin(admin.ModelAdmin):
     list_display = ("kode", "nama", "induk", "jenis", "aktif")
     list_filter = ("aktif", "jenis")
     search_fields = ("kode", "nama")
@@ -23,3 +23,26 @@ class UnitPeriodAdmin(admin.ModelAdmin):
     list_filter = ("period",)
     search_fields = ("unit__kode", "unit__nama")
     autocomplete_fields = ("unit",)
+
+
+@admin.register(UnitAdmin)
+class UnitAdminAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit")
+    search_fields = ("user__username", "unit__kode", "unit__nama")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "action", "unit", "period", "detail")
+    list_filter = ("action", "period")
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # the trail is written by the portal, never by hand
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,7 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         loaded = demo_load()
-        username, password = loaded["admin"]
         self.stdout.write(
             _("demo: %(units)s units, %(responses)s responses in period %(period)s")
             % {"units": loaded["units"], "responses": loaded["responses"], "period": loaded["period"]}
@@ -18,7 +17,8 @@ class Command(BaseCommand):
             _("period %(period)s is open: try the questionnaire at http://127.0.0.1:8000/survei/UPP016/")
             % {"period": loaded["open_period"]}
         )
-        self.stdout.write(
-            _("demo city administrator: user %(user)s, password %(password)s (http://127.0.0.1:8000/admin/)")
-            % {"user": username, "password": password}
-        )
+        roles = {"superuser": _("superuser (Django admin)"), "city": _("city administrator (Bagian Organisasi)")}
+        self.stdout.write(_("demo users (log in at http://127.0.0.1:8000/masuk/):"))
+        for username, password, role in loaded["users"]:
+            who = roles.get(role) or _("unit administrator of %(kode)s and its units") % {"kode": role}
+            self.stdout.write(f"  {username} / {password}: {who}")

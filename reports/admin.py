@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
+
+
+@admin.register(KatalogTindakLanjut)
+class KatalogTindakLanjutAdmin(admin.ModelAdmin):
+    list_display = ("unsur", "nomor", "teks")
+    list_filter = ("unsur",)
+
+
+class TindakLanjutInline(admin.TabularInline):
+    model = TindakLanjut
+    extra = 0
+
+
+@admin.register(PrioritasUnsur)
+class PrioritasUnsurAdmin(admin.ModelAdmin):
+    list_display = ("unit", "period", "urutan", "unsur")
+    list_filter = ("period", "unsur")
+    search_fields = ("unit__kode", "unit__nama")
+    inlines = [TindakLanjutInline]
+
+
+@admin.register(TindakLanjut)
+class TindakLanjutAdmin(admin.ModelAdmin):
+    list_display = ("prioritas", "nomor", "target", "penanggung_jawab", "progres")
+    list_filter = ("prioritas__period",)
+    search_fields = ("prioritas__unit__kode", "teks")
