@@ -111,8 +111,9 @@ REKAP_HEADER = (
 )
 
 
-def write_report_xlsx(data: dict[str, Any], output: BinaryIO) -> None:
-    """The Excel recap: sheet "Rekap" (the BAB III table and the city row) and one sheet per demographic."""
+def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, plans_of: Period | None = None) -> None:
+    """The Excel recap: sheet "Rekap" (the BAB III table and the city row), one sheet per
+    demographic and, with `plans_of`, the period's follow-up plans and the previous plan's realization."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Rekap"
@@ -155,6 +156,77 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO) -> None:
         set_cell(demo, total_row, 1, "Total").font = _BOLD
         set_cell(demo, total_row, 2, sum(item["count"] for item in rows), decimals=0).font = _BOLD
         demo.column_dimensions["A"].width = 24
+    if plans_of is not None:
+        codes = {unit["code"] for unit in data["units"]}
+        _write_plans(workbook.create_sheet("Rencana Tindak Lanjut"), plans_of, codes)
+        before = previous_period(plans_of)
+        if before is not None:
+            _write_plans(workbook.create_sheet("Realisasi"), before, codes)
+    workbook.save(output)
+
+
+PLAN_HEADER = ("Kode", "Unit", "No", "Unsur Prioritas", "No Tindakan", "Rencana Tindak Lanjut", "Target",
+               "Penanggung Jawab", "Progres (%)", "Bukti")
+
+
+def _write_plans(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None:
+    """One row per follow-up action of the period's plans (with progress when recorded)."""
+    from .models import TindakLanjut
+
+    for column, title in enumerate(PLAN_HEADER, start=1):
+        set_cell(sheet, 1, column, title).font = _BOLD
+    actions = (
+        TindakLanjut.objects.filter(prioritas__period=period, prioritas__unit__kode__in=unit_codes)
+        .select_related("prioritas__unit", "prioritas__unsur")
+        .order_by("prioritas__unit__kode", "prioritas__urutan", "nomor")
+    )
+    for row, action in enumerate(actions, start=2):
+        prioritas = action.prioritas
+        evidence = action.bukti_tautan or ("berkas" if action.bukti_file else "")
+        values = [prioritas.unit.kode, prioritas.unit.nama, prioritas.urutan, prioritas.unsur.label_singkat, action.nomor,
+                  action.teks, action.target, action.penanggung_jawab, action.progres, evidence]
+        for column, value in enumerate(values, start=1):
+            cell = set_cell(sheet, row, column, value, decimals=0 if column in (3, 5, 9) else None)
+            if column == 7:
+                cell.number_format = "DD/MM/YYYY"
+    for column, width in zip("ABCDEFGHIJ", (10, 40, 5, 20, 6, 70, 12, 24, 10, 30)):
+        sheet.column_dimensions[column].width = width
+
+
+RAW_HEADER = ("id", "kode_unit", "nama_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan",
+              "jenis_layanan", *(f"u{k}" for k in range(1, 10)), "saran", "cara_pengisian")
+
+
+def write_raw_responses_xlsx(*, period: Period, unit: Unit | None, output: BinaryIO) -> None:
+    """Every response of a period (or one unit) as rows, streamed: a million rows stay in bounded memory.
+
+    The keyed client hash is never exported.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from django.utils import timezone
+
+    from surveys.models import Response
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Respons")
+    sheet.append(list(RAW_HEADER))
+    responses = Response.objects.filter(period=period)
+    if unit is not None:
+        responses = responses.filter(unit=unit)
+    rows = responses.order_by("pk").values_list(
+        "pk", "unit__kode", "unit__nama", "submitted_at", "umur", "jenis_kelamin", "pendidikan", "pekerjaan",
+        "jenis_layanan", *(f"u{k}" for k in range(1, 10)), "saran", "channel",
+    )
+    for values in rows.iterator(chunk_size=2000):
+        cells = []
+        for value in values:
+            if hasattr(value, "tzinfo"):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
     workbook.save(output)
 
 

@@ -177,3 +177,147 @@ def demo_follow_up_load(*, period: Period, previous: Period, reference: list) ->
                     target=plan_period.tanggal_selesai.replace(year=plan_period.tanggal_selesai.year + 1, month=6, day=30),
                     penanggung_jawab=f"Kepala {unit.nama}"[:200], progres=progress[index] if progress else None,
                 )
+
+
+# --- Report jobs ---------------------------------------------------------------------------
+
+REPORT_FILE_NAMES = {
+    "city_pdf": "laporan-skm-{period}.pdf",
+    "unit_pdf": "laporan-skm-{period}-{unit}.pdf",
+    "city_xlsx": "rekap-skm-{period}.xlsx",
+    "raw_xlsx": "respons-{period}{unit_suffix}.xlsx",
+}
+
+
+def report_job_start(*, user: Any, kind: str, period: Period, unit: Unit | None = None, public_edition: bool = True):
+    """Record a report job and queue it after the transaction commits.
+
+    With no broker configured the task runs in-process at once. If the broker cannot be
+    reached the job is marked failed with a clear message instead of raising.
+    """
+    from .models import ReportJob
+    from .tasks import generate_report
+
+    job = ReportJob.objects.create(kind=kind, period=period, unit=unit, requested_by=user, public_edition=public_edition)
+    audit_record(user=user, action="laporan", unit=unit, period=period, detail=job.get_kind_display())
+
+    def enqueue() -> None:
+        try:
+            generate_report.apply_async(args=[job.pk], retry=False)
+        except Exception as error:  # the broker is down: say so on the job, never a 500
+            ReportJob.objects.filter(pk=job.pk).update(
+                state=ReportJob.State.FAILED, finished_at=timezone.now(),
+                error=_("The report generator is unavailable at the moment (%(error)s). Try again later.") % {"error": type(error).__name__},
+            )
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def _job_progress(job_id: int, stage: str, percent: int) -> None:
+    from .models import ReportJob
+
+    ReportJob.objects.filter(pk=job_id).update(stage=stage, percent=percent, heartbeat=timezone.now())
+
+
+def report_job_run(*, job_id: int) -> None:
+    """Make the job's file. Runs in the worker; a second delivery (lost worker) starts over."""
+    from celery.exceptions import SoftTimeLimitExceeded
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.db.models import F
+
+    from .models import ReportJob
+
+    job = ReportJob.objects.select_related("period", "unit").filter(pk=job_id).first()
+    if job is None or job.state in (ReportJob.State.DONE, ReportJob.State.FAILED):
+        return
+    if job.attempts >= settings.SKM_REPORT_MAX_ATTEMPTS:
+        ReportJob.objects.filter(pk=job_id).update(
+            state=ReportJob.State.FAILED, finished_at=timezone.now(),
+            error=_("The report failed %(n)s times (the worker stopped each time).") % {"n": job.attempts},
+        )
+        return
+    ReportJob.objects.filter(pk=job_id).update(
+        state=ReportJob.State.RUNNING, attempts=F("attempts") + 1, heartbeat=timezone.now(),
+        stage=_("Starting"), percent=1,
+    )
+    try:
+        content = report_content(job, progress=lambda stage, percent: _job_progress(job_id, stage, percent))
+    except SoftTimeLimitExceeded:
+        _job_failed(job_id, _("The report took longer than the time limit and was stopped."))
+        return
+    except Exception as error:  # recorded for the user; the traceback goes to the worker log
+        import logging
+
+        logging.getLogger(__name__).exception("report job %s failed", job_id)
+        _job_failed(job_id, _("The report could not be made: %(error)s") % {"error": error})
+        return
+    name = REPORT_FILE_NAMES[job.kind].format(
+        period=job.period.kode, unit=job.unit.kode if job.unit else "", unit_suffix=f"-{job.unit.kode}" if job.unit else ""
+    )
+    job.refresh_from_db()
+    job.file.save(name, ContentFile(content), save=False)
+    job.state, job.stage, job.percent, job.finished_at = ReportJob.State.DONE, _("Done"), 100, timezone.now()
+    job.save(update_fields=["file", "state", "stage", "percent", "finished_at"])
+
+
+def _job_failed(job_id: int, message: str) -> None:
+    from .models import ReportJob
+
+    ReportJob.objects.filter(pk=job_id).update(state=ReportJob.State.FAILED, error=message, finished_at=timezone.now())
+
+
+def report_content(job, *, progress) -> bytes:
+    """The bytes of a job's document."""
+    import io
+
+    from .documents import report_data, write_raw_responses_xlsx, write_report_xlsx
+
+    if job.kind == "city_pdf":
+        from .pdf_report import city_report_pdf
+
+        return city_report_pdf(period=job.period, progress=progress, public_edition=job.public_edition)
+    if job.kind == "unit_pdf":
+        from .pdf_report import unit_report_pdf
+
+        progress(_("Making the PDF"), 50)
+        return unit_report_pdf(unit=job.unit, period=job.period)
+    buffer = io.BytesIO()
+    progress(_("Collecting data"), 20)
+    if job.kind == "city_xlsx":
+        write_report_xlsx(report_data(period=job.period, unit=job.unit), buffer, plans_of=job.period)
+    else:
+        write_raw_responses_xlsx(period=job.period, unit=job.unit, output=buffer)
+    return buffer.getvalue()
+
+
+def report_jobs_expire_stale() -> int:
+    """Mark failed the running jobs whose worker stopped sending heartbeats; returns how many."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .models import ReportJob
+
+    limit = timezone.now() - timedelta(seconds=settings.SKM_REPORT_STALE_SECONDS)
+    return ReportJob.objects.filter(state=ReportJob.State.RUNNING, heartbeat__lt=limit).update(
+        state=ReportJob.State.FAILED, finished_at=timezone.now(),
+        error=_("The report stopped: its worker did not answer any more. Try again."),
+    )
+
+
+def generator_status() -> str | None:
+    """None when reports can be made; otherwise why not (the broker cannot be reached)."""
+    from django.conf import settings
+
+    from .tasks import generate_report
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return None
+    try:
+        with generate_report.app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:
+        return _("The report generator is unavailable at the moment (%(error)s). Try again later.") % {"error": type(error).__name__}
+    return None

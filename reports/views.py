@@ -1,10 +1,25 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Period
 
-from units.access import city_admin_required
+from units.access import (
+    city_admin_required,
+    is_city_admin,
+    report_job_for_user,
+    report_jobs_for_user,
+    units_for_user,
+)
+from units.audit import audit_record
+
+from .forms import FrontMatterForm, HistoricalIkmForm, ReportJobForm
+from .models import FrontMatter, HistoricalIkm, ReportJob
+from .services import generator_status, report_job_start, report_jobs_expire_stale
 
 from .selectors import UNSUR_CODES, city_dashboard, city_result, unit_results
 
@@ -73,3 +88,82 @@ def city_dashboard_view(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    report_jobs_expire_stale()
+    city_admin = is_city_admin(request.user)
+    form = ReportJobForm(request.POST or None, units=units_for_user(request.user).order_by("kode"), city_admin=city_admin)
+    if request.method == "POST" and form.is_valid():
+        job = report_job_start(
+            user=request.user, kind=form.cleaned_data["kind"], period=form.cleaned_data["period"],
+            unit=form.cleaned_data["unit"], public_edition=form.cleaned_data["public_edition"],
+        )
+        return redirect("reports:job", pk=job.pk)
+    jobs = report_jobs_for_user(request.user).select_related("period", "unit", "requested_by")[:50]
+    return render(request, "reports/report_list.html", {"form": form, "jobs": jobs, "generator": generator_status()})
+
+
+@login_required
+def report_job_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report_jobs_expire_stale()
+    return render(request, "reports/report_job.html", {"job": report_job_for_user(request.user, pk)})
+
+
+@login_required
+def report_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    report_jobs_expire_stale()
+    job = report_job_for_user(request.user, pk)
+    return JsonResponse(
+        {
+            "state": job.state, "state_label": job.get_state_display(), "stage": job.stage, "percent": job.percent,
+            "error": job.error, "download": reverse("reports:job_download", args=[job.pk]) if job.state == "done" else None,
+        }
+    )
+
+
+@login_required
+def report_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = report_job_for_user(request.user, pk)
+    if job.state != ReportJob.State.DONE or not job.file:
+        raise Http404("not ready")
+    name = job.file.name.rsplit("/", 1)[-1]
+    content_type = "application/pdf" if name.endswith(".pdf") else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+
+
+@login_required
+@require_POST
+def report_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = report_job_for_user(request.user, pk)
+    again = report_job_start(user=request.user, kind=job.kind, period=job.period, unit=job.unit, public_edition=job.public_edition)
+    return redirect("reports:job", pk=again.pk)
+
+
+@city_admin_required
+def front_matter_view(request: HttpRequest, periode: str) -> HttpResponse:
+    period = get_object_or_404(Period, kode=periode)
+    instance = FrontMatter.objects.filter(period=period).first() or FrontMatter(period=period)
+    form = FrontMatterForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit_record(user=request.user, action="pengantar_laporan", period=period)
+        messages.success(request, _("The report texts are saved."))
+        return redirect("reports:front_matter", periode=period.kode)
+    return render(request, "reports/front_matter.html", {"form": form, "period": period})
+
+
+@city_admin_required
+def history_view(request: HttpRequest) -> HttpResponse:
+    form = HistoricalIkmForm(request.POST or None)
+    if request.method == "POST":
+        if "hapus" in request.POST:
+            HistoricalIkm.objects.filter(pk=request.POST["hapus"]).delete()
+            audit_record(user=request.user, action="riwayat_ikm_hapus", detail=request.POST["hapus"])
+            return redirect("reports:history")
+        if form.is_valid():
+            item = form.save()
+            audit_record(user=request.user, action="riwayat_ikm", detail=f"{item.label}: {item.ikm}")
+            return redirect("reports:history")
+    return render(request, "reports/history.html", {"form": form, "items": HistoricalIkm.objects.all()})

@@ -135,9 +135,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Celery: with no broker configured tasks run in-process, so `make run` needs no Redis.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_EAGER_PROPAGATES = False  # a failed report is recorded on its job, as with a worker
 CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True  # progress and results live on ReportJob
 CELERY_TIMEZONE = TIME_ZONE
+# A report survives a worker that dies: the message is acknowledged only when the task ends,
+# handed back when the worker process is lost, and each worker takes one task at a time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("SKM_REPORT_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# Longer than the hard limit, or Redis would hand a running report to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A running job whose heartbeat is older than this has lost its worker: it is marked failed.
+SKM_REPORT_STALE_SECONDS = env.int("SKM_REPORT_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT)
+SKM_REPORT_MAX_ATTEMPTS = 3
 
 # The public questionnaire.
 SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # per client and unit

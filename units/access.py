@@ -91,3 +91,22 @@ def response_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
         return Response.objects.select_related("unit", "period").get(pk=pk, unit__in=units_for_user(user))
     except Response.DoesNotExist:
         raise Http404("response not found") from None
+
+
+def report_job_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
+    """A report job the user may see: city reports for city admins, unit documents for the unit's admins."""
+    from reports.models import ReportJob
+
+    jobs = report_jobs_for_user(user)
+    try:
+        return jobs.select_related("period", "unit").get(pk=pk)
+    except ReportJob.DoesNotExist:
+        raise Http404("report not found") from None
+
+
+def report_jobs_for_user(user: AbstractBaseUser | AnonymousUser):
+    from reports.models import ReportJob
+
+    if is_city_admin(user):
+        return ReportJob.objects.all()
+    return ReportJob.objects.filter(unit__in=units_for_user(user))

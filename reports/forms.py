@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import Period
+from units.models import Unit
+
+from .models import FrontMatter, HistoricalIkm, ReportJob
+
+UNIT_KINDS = (ReportJob.Kind.UNIT_PDF, ReportJob.Kind.RAW_XLSX)
+
+
+class ReportJobForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Document"))
+    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.order_by("-tanggal_mulai"), to_field_name="kode")
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="kode")
+    public_edition = forms.BooleanField(label=_("Public edition"), required=False, initial=True)
+
+    def __init__(self, *args, units, city_admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = ReportJob.Kind.choices if city_admin else [c for c in ReportJob.Kind.choices if c[0] in UNIT_KINDS]
+        self.fields["kind"].choices = kinds
+        self.fields["unit"].queryset = units
+        self.city_admin = city_admin
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        kind, unit = data.get("kind"), data.get("unit")
+        if kind == ReportJob.Kind.UNIT_PDF and unit is None:
+            self.add_error("unit", _("Choose the unit of the unit report."))
+        if not self.city_admin and kind in UNIT_KINDS and unit is None:
+            self.add_error("unit", _("Choose one of your units."))
+        if kind in (ReportJob.Kind.CITY_PDF, ReportJob.Kind.CITY_XLSX):
+            data["unit"] = None
+        return data
+
+
+class FrontMatterForm(forms.ModelForm):
+    class Meta:
+        model = FrontMatter
+        exclude = ["period"]
+        widgets = {"tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class HistoricalIkmForm(forms.ModelForm):
+    class Meta:
+        model = HistoricalIkm
+        fields = ["label", "urutan", "ikm"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,12 @@
+"""Report generation in a Celery worker; every step is recorded on its ReportJob."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import report_job_run
+
+
+@shared_task(name="reports.generate_report")
+def generate_report(job_id: int) -> None:
+    report_job_run(job_id=job_id)

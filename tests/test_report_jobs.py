@@ -1,0 +1,156 @@
+"""Report jobs through the web pages (Celery eager, as `make run`), their access and their files."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.models import ReportJob
+from surveys.models import Period
+from tests.conftest import response_row, write_csv
+from units.access import CITY_ADMIN_GROUP
+from units.models import Unit, UnitAdmin
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def period_2023_s2(reference_units, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = [
+        response_row(kode_unit="UPP017", u2="3", saran="=HYPERLINK(\"http://jahat.example\",\"klik\")"),
+        response_row(kode_unit="UPP017", u2="2", saran="+62 812 lapor"),
+        response_row(kode_unit="UPP001"),
+    ]
+    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    return Period.objects.get(kode="2023-S2")
+
+
+@pytest.fixture
+def city_client(period_2023_s2):
+    user = User.objects.create_user("organisasi", password="rahasia-panjang-123")
+    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def dinkes_client(period_2023_s2):
+    user = User.objects.create_user("dinkes", password="rahasia-panjang-123")
+    UnitAdmin.objects.create(user=user, unit=Unit.objects.get(kode="UPP017"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def start(client, **data):
+    response = client.post(reverse("reports:reports"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return ReportJob.objects.latest("pk")
+
+
+def test_the_city_recap_is_made_followed_and_downloaded(city_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(city_client, kind="city_xlsx", period="2023-S2", public_edition="on")
+    status = city_client.get(reverse("reports:job_status", args=[job.pk])).json()
+    assert (status["state"], status["percent"]) == ("done", 100)
+    assert status["download"] == reverse("reports:job_download", args=[job.pk])
+    download = city_client.get(status["download"])
+    workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    assert workbook.sheetnames[:1] == ["Rekap"] and "Rencana Tindak Lanjut" in workbook.sheetnames
+    rekap = workbook["Rekap"]
+    ikm = next(row[13] for row in rekap.iter_rows(min_row=2) if row[2].value == "UPP001")
+    assert ikm.value == 100.0 and ikm.data_type == "n"
+    page = city_client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert 'id="job-bar"' in page and "100%" in page
+
+
+def test_raw_responses_keep_formula_like_text_as_text(dinkes_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(dinkes_client, kind="raw_xlsx", period="2023-S2", unit="UPP017")
+    job.refresh_from_db()
+    assert job.state == "done", job.error
+    sheet = load_workbook(job.file.path).active
+    header = [c.value for c in sheet[1]]
+    assert "client_hash" not in header and header[:3] == ["id", "kode_unit", "nama_unit"]
+    saran = {row[header.index("saran")].value: row[header.index("saran")] for row in sheet.iter_rows(min_row=2)}
+    assert len(saran) == 2  # only UPP017's responses
+    formula = saran['=HYPERLINK("http://jahat.example","klik")']
+    assert formula.data_type == "s"
+    assert saran["+62 812 lapor"].data_type == "s"
+
+
+def test_a_unit_admin_makes_only_documents_of_its_units(dinkes_client, city_client, django_capture_on_commit_callbacks):
+    response = dinkes_client.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
+    assert response.status_code == 200 and not ReportJob.objects.exists()  # not a choice for a unit admin
+    response = dinkes_client.post(reverse("reports:reports"), {"kind": "raw_xlsx", "period": "2023-S2", "unit": "UPP001"})
+    assert response.status_code == 200 and not ReportJob.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        city_job = start(city_client, kind="city_xlsx", period="2023-S2")
+    for name in ("reports:job", "reports:job_status", "reports:job_download"):
+        assert dinkes_client.get(reverse(name, args=[city_job.pk])).status_code == 404
+    assert dinkes_client.post(reverse("reports:job_retry", args=[city_job.pk])).status_code == 404
+    assert Client().get(reverse("reports:job_download", args=[city_job.pk])).status_code == 302  # to the login
+
+
+def test_a_stale_running_job_is_marked_failed(city_client, period_2023_s2, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.SKM_REPORT_STALE_SECONDS = 60
+    job = ReportJob.objects.create(kind="city_pdf", period=period_2023_s2, state="running", heartbeat=timezone.now() - timedelta(minutes=5))
+    status = city_client.get(reverse("reports:job_status", args=[job.pk])).json()
+    assert status["state"] == "failed" and "Coba lagi" in status["error"]
+    page = city_client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert "Coba lagi" in page
+
+
+def test_a_failing_report_records_its_error(city_client, period_2023_s2, monkeypatch, django_capture_on_commit_callbacks):
+    import reports.services
+
+    def broken(job, *, progress):
+        raise RuntimeError("disk penuh")
+
+    monkeypatch.setattr(reports.services, "report_content", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(city_client, kind="city_xlsx", period="2023-S2")
+    job.refresh_from_db()
+    assert job.state == "failed" and "disk penuh" in job.error
+
+
+def test_the_report_page_says_when_the_generator_is_unavailable(city_client, settings):
+    from skm_portal.celery import app
+
+    previous = dict(broker_url=app.conf.broker_url, task_always_eager=app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    try:
+        page = city_client.get(reverse("reports:reports"))
+        assert page.status_code == 200
+        assert 'id="generator-unavailable"' in page.content.decode()
+    finally:
+        app.conf.update(**previous)
+
+
+def test_front_matter_and_history_are_edited_by_the_city_admin(city_client, dinkes_client, period_2023_s2):
+    from reports.models import FrontMatter, HistoricalIkm
+
+    url = reverse("reports:front_matter", args=["2023-S2"])
+    form = city_client.get(url).context["form"]
+    assert form.initial["penandatangan_nama"].startswith("H. ACHMAD AFZAN")
+    data = {k: v for k, v in form.initial.items() if k not in ("id", "period") and v is not None}
+    data.update(tanggal="2024-01-31", penandatangan_nama="Dr. Contoh, M.Si.")
+    assert city_client.post(url, data).status_code == 302
+    assert FrontMatter.objects.get(period=period_2023_s2).penandatangan_nama == "Dr. Contoh, M.Si."
+    assert dinkes_client.get(url).status_code == 404
+    city_client.post(reverse("reports:history"), {"label": "2018", "urutan": "201800", "ikm": "82.50"})
+    assert list(HistoricalIkm.objects.values_list("label", "ikm")) == [("2018", __import__("decimal").Decimal("82.50"))]
+    refused = city_client.post(reverse("reports:history"), {"label": "2019", "urutan": "201900", "ikm": "101"})
+    assert refused.status_code == 200 and "ikm" in refused.context["form"].errors
+    assert HistoricalIkm.objects.count() == 1
