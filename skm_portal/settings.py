@@ -175,7 +175,11 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "skm_portal.logging.JsonFormatter"}},
+    # JSON lines in production (DJANGO_LOG_JSON=1, the default without debug); plain text while developing.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if env.bool("DJANGO_LOG_JSON", default=not DEBUG) else {})}
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every rendering step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from reports import views as report_views
 
+from .health import health
+
 urlpatterns = [
     path("", report_views.public_results, name="home"),
     path("hasil/", report_views.public_results, name="public_results"),
@@ -15,4 +17,5 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("sehat/", health, name="health"),
 ]

@@ -392,3 +392,24 @@ def _demo_users() -> None:
             user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
         else:
             UnitAdmin.objects.create(user=User.objects.create_user(username=username, password=password), unit=Unit.objects.get(kode=role))
+
+
+def responses_export_csv(*, period: Period, output) -> int:
+    """Write the period's responses as CSV in the import format (plus the channel), streamed.
+
+    The file re-imports as it is; the keyed client hash never leaves the database.
+    """
+    writer = csv.writer(output, lineterminator="\n")
+    writer.writerow([*RESPONSE_COLUMNS, "cara_pengisian"])
+    rows = (
+        Response.objects.filter(period=period)
+        .order_by("pk")
+        .values_list("unit__kode", "submitted_at", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
+                     *UNSUR_FIELDS, "saran", "channel")
+    )
+    count = 0
+    for values in rows.iterator(chunk_size=5000):
+        stamp = timezone.localtime(values[1]).strftime("%Y-%m-%d %H:%M")
+        writer.writerow([values[0], stamp, *values[2:]])
+        count += 1
+    return count
