@@ -12,4 +12,5 @@ urlpatterns = [
     path("kelola/laporan/<int:pk>/ulang/", views.report_job_retry, name="job_retry"),
     path("kelola/laporan/pengantar/<str:periode>/", views.front_matter_view, name="front_matter"),
     path("kelola/laporan/riwayat/", views.history_view, name="history"),
+    path("kelola/laporan/unit/<str:kode>/<str:periode>/", views.unit_report_download, name="unit_report"),
 ]

@@ -13,6 +13,7 @@ from units.access import (
     is_city_admin,
     report_job_for_user,
     report_jobs_for_user,
+    unit_for_user,
     units_for_user,
 )
 from units.audit import audit_record
@@ -167,3 +168,15 @@ def history_view(request: HttpRequest) -> HttpResponse:
             audit_record(user=request.user, action="riwayat_ikm", detail=f"{item.label}: {item.ikm}")
             return redirect("reports:history")
     return render(request, "reports/history.html", {"form": form, "items": HistoricalIkm.objects.all()})
+
+
+@login_required
+def unit_report_download(request: HttpRequest, kode: str, periode: str) -> HttpResponse:
+    """A unit's own report, made on request (a few pages): what the city report's annex links to."""
+    from .pdf_report import unit_report_pdf
+
+    unit = unit_for_user(request.user, kode)
+    period = get_object_or_404(Period, kode=periode)
+    response = HttpResponse(unit_report_pdf(unit=unit, period=period), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="laporan-skm-{period.kode}-{unit.kode}.pdf"'
+    return response

@@ -55,12 +55,14 @@ def reference_units(db):
 
 @pytest.fixture
 def unsur_defaults(db):
-    """The nine unsur of the data migration; transactional tests flush them, so load them again."""
+    """The data of the data migrations (the nine unsur, the action catalog): transactional
+    tests flush them, so load them again."""
     import importlib
 
     from django.apps import apps
 
     importlib.import_module("surveys.migrations.0003_unsur_defaults").load_unsur(apps, None)
+    importlib.import_module("reports.migrations.0002_katalog_tindak_lanjut").load_katalog(apps, None)
 
 
 @pytest.fixture

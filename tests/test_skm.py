@@ -95,3 +95,14 @@ def test_mean_is_unweighted():
     assert skm.mean([Fraction(90), Fraction(80)]) == 85
     with pytest.raises(ValueError):
         skm.mean([])
+
+
+@pytest.mark.django_db
+def test_the_catalog_follows_the_report_columns():
+    from reports.models import KatalogTindakLanjut
+
+    sarana = KatalogTindakLanjut.objects.get(unsur__kode="U8", nomor=1).teks
+    pengaduan = KatalogTindakLanjut.objects.get(unsur__kode="U9", nomor=1).teks
+    assert "sarana dan prasarana" in sarana.lower()
+    assert "pengaduan" in pengaduan.lower()
+    assert KatalogTindakLanjut.objects.count() == 27

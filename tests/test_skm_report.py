@@ -116,7 +116,7 @@ def test_one_unit_report_holds_only_that_unit(small_period, tmp_path):
 
 def test_the_xlsx_recap_stores_numbers_as_numbers(small_period, tmp_path):
     workbook = load_workbook(report(tmp_path, "xlsx"))
-    assert workbook.sheetnames == ["Rekap", "Usia", "Jenis Kelamin", "Pendidikan", "Pekerjaan"]
+    assert workbook.sheetnames == ["Rekap", "Usia", "Jenis Kelamin", "Pendidikan", "Pekerjaan", "Rencana Tindak Lanjut"]
     rekap = workbook["Rekap"]
     header = [c.value for c in rekap[1]]
     assert header[4:14] == [f"U{k}" for k in range(1, 10)] + ["IKM"]
@@ -140,10 +140,16 @@ def test_the_xlsx_recap_writes_formula_like_text_as_text(reference_units, tmp_pa
     assert cell.value.startswith("=HYPERLINK")
 
 
-def test_pdf_says_clearly_that_it_is_not_there_yet(small_period, tmp_path):
-    with pytest.raises(CommandError, match="PDF"):
-        report(tmp_path, "pdf")
-    assert not (tmp_path / "report.pdf").exists()
+def test_the_command_writes_the_city_and_unit_pdf(small_period, tmp_path):
+    import subprocess
+
+    city = report(tmp_path, "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(city), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Badan Kepegawaian" in text and "68,75" in text  # the unweighted city U1
+    unit = tmp_path / "unit.pdf"
+    call_command("skm_report", "--period", "2023-S2", "--format", "pdf", "--output", str(unit), "--unit", "UPP002", stdout=io.StringIO())
+    text = subprocess.run(["pdftotext", "-layout", str(unit), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Badan Kesatuan Bangsa" in text and "Badan Kepegawaian" not in text
 
 
 def test_unknown_period_and_unit_are_clear_errors(small_period, tmp_path):

@@ -21,8 +21,6 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 @pytest.fixture
 def period_with_answers(reference_units, unsur_defaults, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("migrate", "reports", "0001", stdout=io.StringIO())  # the catalog is flushed with the data:
-    call_command("migrate", "reports", stdout=io.StringIO())  # load it again
     rows = [response_row(kode_unit="UPP017", tanggal="2023-03-01 10:00", u3="1", u8="2", u1="2") for _ in range(4)]
     call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S1", stdout=io.StringIO())
     UnitAdmin.objects.create(user=User.objects.create_user("dinkes", password=PASSWORD), unit=Unit.objects.get(kode="UPP017"))

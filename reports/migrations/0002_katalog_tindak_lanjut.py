@@ -1,4 +1,8 @@
-"""The standard follow-up catalog (shared/reference/tindak-lanjut-katalog.csv): 27 actions, 3 per unsur."""
+"""The standard follow-up catalog (shared/reference/tindak-lanjut-katalog.csv): 27 actions, 3 per unsur.
+
+The catalog file numbers complaint handling U8 and facilities U9, the reverse of the report's
+columns (skm-method.md), so its rows are matched to the unsur by name, not by code.
+"""
 
 import csv
 from pathlib import Path
@@ -11,11 +15,12 @@ CATALOG = Path(__file__).resolve().parent.parent / "data" / "tindak-lanjut-katal
 def load_katalog(apps, schema_editor):
     Unsur = apps.get_model("surveys", "Unsur")
     Katalog = apps.get_model("reports", "KatalogTindakLanjut")
-    unsur = {u.kode: u for u in Unsur.objects.all()}
+    unsur = {u.label_singkat.lower(): u for u in Unsur.objects.all()}
     with CATALOG.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             Katalog.objects.update_or_create(
-                unsur=unsur[row["unsur"]], nomor=int(row["no"]), defaults={"teks": row["rencana_tindak_lanjut"].strip()}
+                unsur=unsur[row["nama_unsur"].strip().lower()], nomor=int(row["no"]),
+                defaults={"teks": row["rencana_tindak_lanjut"].strip()},
             )
 
 

@@ -5,12 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reports.documents import report_data, write_report_xlsx
+from reports.pdf_report import city_report_pdf, unit_report_pdf
 from surveys.models import Period
 from units.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Write the SKM report of a period (city-wide, or one unit with --unit) as JSON or Excel."
+    help = "Write the SKM report of a period (city-wide, or one unit with --unit) as JSON, Excel or PDF."
 
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="e.g. 2023-S2")
@@ -19,10 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="unit code, e.g. UPP016")
 
     def handle(self, *args, period: str, fmt: str, output: str, unit: str | None, **options):
-        if fmt == "pdf":
-            raise CommandError(
-                _("the PDF report is not available yet in this version; use --format json or --format xlsx")
-            )
         try:
             period_obj = Period.objects.get(kode=period)
         except Period.DoesNotExist:
@@ -38,9 +35,13 @@ class Command(BaseCommand):
         try:
             if fmt == "json":
                 path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            else:
+            elif fmt == "xlsx":
                 with path.open("wb") as stream:
-                    write_report_xlsx(data, stream)
+                    write_report_xlsx(data, stream, plans_of=period_obj)
+            elif unit_obj is not None:
+                path.write_bytes(unit_report_pdf(unit=unit_obj, period=period_obj))
+            else:
+                path.write_bytes(city_report_pdf(period=period_obj))
         except OSError as exc:
             raise CommandError(_("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}) from None
         overall = data["overall"]
