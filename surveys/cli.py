@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 from django.utils.translation import gettext as _
 
 from .tabular import ImportFailed
@@ -24,6 +25,11 @@ def run_import(command: BaseCommand, do_import: Callable[[], T]) -> T:
     """Run an import; on failure print each `row N: column: problem` and exit non-zero."""
     try:
         return do_import()
+    except OperationalError as error:
+        raise CommandError(
+            _("the database connection was lost (%(error)s); nothing was imported: run the command again")
+            % {"error": str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}
+        ) from None
     except ImportFailed as failure:
         for error in failure.errors:
             command.stderr.write(str(error))

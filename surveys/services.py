@@ -128,7 +128,8 @@ def _insert_responses(rows: list[tuple]) -> None:
     columns = ", ".join(quote(Response._meta.get_field(name).column) for name in _INSERT_FIELDS)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # The raw COPY bypasses Django's cursor wrapper: translate driver errors as it would.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             return

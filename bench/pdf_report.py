@@ -1,0 +1,57 @@
+#!/usr/bin/env python
+"""Render time of the city PDF for the reference-sized period (79 units, 14.249 responses).
+
+    .venv/bin/python bench/pdf_report.py      # fresh SQLite file with the demo loaded
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="skm-bench-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skm_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from reports.pdf_report import city_report_pdf, unit_report_pdf  # noqa: E402
+from surveys.models import Period  # noqa: E402
+from units.models import Unit  # noqa: E402
+
+RUNS = 3
+
+
+def main() -> None:
+    call_command("migrate", "--noinput", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
+    period = Period.objects.get(kode="2023-S2")
+    timings, pdf = [], b""
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        pdf = city_report_pdf(period=period)
+        timings.append(time.perf_counter() - start)
+    path = WORK / "laporan.pdf"
+    path.write_bytes(pdf)
+    pages = next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout.splitlines() if line.startswith("Pages:"))
+    print(f"city PDF, 79 units: best {min(timings):.1f} s, worst {max(timings):.1f} s over {RUNS} runs; {pages} pages, {len(pdf) / 1024:.0f} KB")
+    start = time.perf_counter()
+    unit_report_pdf(unit=Unit.objects.get(kode="UPP054"), period=period)
+    print(f"unit PDF (UPP054, 941 responses): {time.perf_counter() - start:.1f} s")
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Failures of parts we do not control: the database going away in the middle of an import."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from surveys import services
+from surveys.models import ImportBatch, Response
+from tests.conftest import response_row, write_csv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_imports_all(reference_units, tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("terminates a real PostgreSQL session: runs in CI's PostgreSQL pass")
+    import psycopg
+
+    rows = [response_row(kode_unit=f"UPP{n % 79 + 1:03d}", umur=str(20 + n % 50)) for n in range(3000)]
+    path = write_csv(tmp_path / "r.csv", rows)
+    insert = services._insert_responses
+
+    def insert_then_lose_the_server(batch):
+        insert(batch[: len(batch) // 2])  # half of the file is already in the table...
+        pid = connection.connection.info.backend_pid
+        settings = connection.settings_dict
+        with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
+                             password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])  # ...when the server drops the session
+        insert(batch[len(batch) // 2 :])
+
+    monkeypatch.setattr(services, "_insert_responses", insert_then_lose_the_server)
+    with pytest.raises(CommandError, match="tidak ada yang diimpor"):
+        call_command("import_responses", str(path), "--period", "2023-S2", stdout=io.StringIO(), stderr=io.StringIO())
+    connection.close()  # the next query opens a new session
+    assert Response.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+    monkeypatch.undo()
+    call_command("import_responses", str(path), "--period", "2023-S2", stdout=io.StringIO())
+    assert Response.objects.count() == 3000
