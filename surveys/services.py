@@ -150,8 +150,9 @@ def _already_imported(batch: ImportBatch) -> RowError:
     )
 
 
-_DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$")  # YYYY-MM-DD[ HH:MM[:SS]]
 _INTEGER = re.compile(r"^[+-]?\d+(\.0+)?$")
+_SMALL_INTEGERS = {str(n): n for n in range(101)}  # ages and answers: skips the regex for nearly every cell
 _SEX = {"l": "L", "laki-laki": "L", "p": "P", "perempuan": "P"}
 _PENDIDIKAN = {c.value.lower(): c.value for c in Pendidikan}
 _PEKERJAAN = {c.value.lower(): c.value for c in Pekerjaan}
@@ -165,6 +166,9 @@ def parse_integer(value: Value) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
+    known = _SMALL_INTEGERS.get(value)
+    if known is not None:
+        return known
     text = str(value).strip()
     return int(float(text)) if _INTEGER.match(text) else None
 
@@ -251,13 +255,10 @@ class _ResponseRowValidator:
         elif isinstance(raw, date):
             moment = datetime.combine(raw, time())
         else:
-            moment = None
-            for fmt in _DATE_FORMATS:
-                try:
-                    moment = datetime.strptime(str(raw), fmt)
-                    break
-                except ValueError:
-                    continue
+            try:
+                moment = datetime.fromisoformat(str(raw)) if _DATE.match(str(raw)) else None
+            except ValueError:  # well formed but impossible, e.g. 2023-02-30
+                moment = None
             if moment is None:
                 problem("tanggal", _("not a date: %(value)s (use YYYY-MM-DD or YYYY-MM-DD HH:MM)") % {"value": raw})
                 return None

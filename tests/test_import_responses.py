@@ -89,6 +89,8 @@ BAD_ROWS = [
     ({"tanggal": "2023-06-30 10:00"}, "row 3: tanggal:"),
     ({"tanggal": "2024-01-01"}, "row 3: tanggal:"),
     ({"tanggal": "31/08/2023"}, "row 3: tanggal:"),
+    ({"tanggal": "2023-09-31"}, "row 3: tanggal:"),
+    ({"tanggal": "2023-08-01T09:30"}, "row 3: tanggal:"),
     ({"umur": "tiga puluh"}, "row 3: umur:"),
     ({"umur": "300"}, "row 3: umur:"),
     ({"umur": "9"}, "row 3: umur:"),
