@@ -7,23 +7,12 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORK = Path(tempfile.mkdtemp(prefix="skm-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skm_portal.settings")
+import _django  # bench/ is on the path when a script runs
 
-import django  # noqa: E402
-
-django.setup()
+WORK = _django.setup()
 
 from django.core.management import call_command  # noqa: E402
 

@@ -3,6 +3,19 @@ from django.contrib import admin
 from .models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Plans change only in the unit workspace, where locked periods and the audit trail apply."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(KatalogTindakLanjut)
 class KatalogTindakLanjutAdmin(admin.ModelAdmin):
     list_display = ("unsur", "nomor", "teks")
@@ -13,9 +26,18 @@ class TindakLanjutInline(admin.TabularInline):
     model = TindakLanjut
     extra = 0
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(PrioritasUnsur)
-class PrioritasUnsurAdmin(admin.ModelAdmin):
+class PrioritasUnsurAdmin(ReadOnlyAdmin):
     list_display = ("unit", "period", "urutan", "unsur")
     list_filter = ("period", "unsur")
     search_fields = ("unit__kode", "unit__nama")
@@ -23,7 +45,7 @@ class PrioritasUnsurAdmin(admin.ModelAdmin):
 
 
 @admin.register(TindakLanjut)
-class TindakLanjutAdmin(admin.ModelAdmin):
+class TindakLanjutAdmin(ReadOnlyAdmin):
     list_display = ("prioritas", "nomor", "target", "penanggung_jawab", "progres")
     list_filter = ("prioritas__period",)
     search_fields = ("prioritas__unit__kode", "teks")

@@ -138,7 +138,9 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, plans_of: Perio
     )
     for column in range(1, len(REKAP_HEADER) + 1):
         sheet.cell(row=row, column=column).font = _BOLD
-    widths = {1: 5, 2: 48, 3: 10, 4: 22, 17: 14, 18: 28, 19: 14}
+    widths = {REKAP_HEADER.index(title) + 1: width for title, width in (
+        ("No", 5), ("OPD/ Unit Pelayanan Publik", 48), ("Kode", 10), ("Periode Pelaksanaan", 22), ("Metode SKM", 16),
+        ("Unsur Prioritas Perbaikan", 28), ("Realisasi Tindak Lanjut", 14))}
     for column in range(1, len(REKAP_HEADER) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 9)
     sheet.freeze_panes = "C2"
@@ -230,9 +232,12 @@ def write_raw_responses_xlsx(*, period: Period, unit: Unit | None, output: Binar
     workbook.save(output)
 
 
+_COUNT_COLUMNS = {REKAP_HEADER.index("No") + 1, REKAP_HEADER.index("Jumlah Resp.") + 1}
+
+
 def _write_row(sheet: Worksheet, row: int, values: list[Any]) -> None:
     for column, value in enumerate(values, start=1):
-        is_count = column in (1, 16)
+        is_count = column in _COUNT_COLUMNS
         cell = set_cell(sheet, row, column, value, decimals=0 if is_count else 2)
         if column == 2:
             cell.alignment = _WRAP

@@ -38,6 +38,7 @@ from .selectors import (
     UnitResult,
     answer_distribution,
     city_result,
+    collection_window,
     demographics,
     previous_period,
     priorities_by_unit,
@@ -110,16 +111,6 @@ def semester_label(period: Period) -> str:
 
 def period_year(period: Period) -> int:
     return period.tanggal_mulai.year
-
-
-def month_span(first: datetime, last: datetime, separator: str = " - ") -> str:
-    """"Juli - Oktober 2023" (or "Juli sampai dengan Oktober 2023" with another separator)."""
-    first, last = timezone.localtime(first), timezone.localtime(last)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{BULAN[first.month - 1]} {first.year}"
-    if first.year == last.year:
-        return f"{BULAN[first.month - 1]}{separator}{BULAN[last.month - 1]} {last.year}"
-    return f"{BULAN[first.month - 1]} {first.year}{separator}{BULAN[last.month - 1]} {last.year}"
 
 
 def fmt(value: Fraction | float | int | None, places: int = 2) -> str:
@@ -322,9 +313,9 @@ def city_report_context(*, period: Period, public_edition: bool = True, progress
 
     first_at = min((r.first_at for r in results), default=None)
     last_at = max((r.last_at for r in results), default=None)
-    window = month_span(first_at, last_at) if first_at else "–"
-    window_long = month_span(first_at, last_at, " sampai dengan ") if first_at else "–"
-    window_short = month_span(first_at, last_at, " s.d ") if first_at else "–"
+    window = collection_window(first_at, last_at) if first_at else "–"
+    window_long = collection_window(first_at, last_at, " sampai dengan ") if first_at else "–"
+    window_short = collection_window(first_at, last_at, " s.d ") if first_at else "–"
 
     values = {
         "kota": kota,

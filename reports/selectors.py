@@ -89,14 +89,15 @@ class DemographicRow:
     percent: Fraction  # of all respondents, unrounded
 
 
-def collection_window(first: datetime, last: datetime) -> str:
-    """The span of a unit's response dates as the report prints it: "Juli - Oktober 2023"."""
+def collection_window(first: datetime, last: datetime, separator: str = " - ") -> str:
+    """The span of response dates as the report prints it: "Juli - Oktober 2023"
+    (or "Juli sampai dengan Oktober 2023" with another separator)."""
     first, last = timezone.localtime(first), timezone.localtime(last)
     if (first.year, first.month) == (last.year, last.month):
         return f"{BULAN[first.month - 1]} {first.year}"
     if first.year == last.year:
-        return f"{BULAN[first.month - 1]} - {BULAN[last.month - 1]} {last.year}"
-    return f"{BULAN[first.month - 1]} {first.year} - {BULAN[last.month - 1]} {last.year}"
+        return f"{BULAN[first.month - 1]}{separator}{BULAN[last.month - 1]} {last.year}"
+    return f"{BULAN[first.month - 1]} {first.year}{separator}{BULAN[last.month - 1]} {last.year}"
 
 
 def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list[UnitResult]:

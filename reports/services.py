@@ -26,7 +26,8 @@ EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "p
 
 
 def _ensure_plan_editable(period: Period) -> None:
-    if period.is_locked:
+    """Inside the caller's transaction: the period's row is locked, so a concurrent lock waits."""
+    if Period.objects.select_for_update().get(pk=period.pk).is_locked:
         raise ValidationError(_("Period %(kode)s is locked: its priorities and plans can no longer change.") % {"kode": period.kode})
 
 
@@ -129,7 +130,7 @@ def realisasi_record(
         )
     if not 0 <= progres <= 100:
         raise ValidationError(_("Progress is a percentage from 0 to 100."))
-    if bukti_file is not None:
+    if bukti_file:
         extension = evidence_check(bukti_file)
         bukti_file.name = f"bukti.{extension}"
         if action.bukti_file:
@@ -257,9 +258,12 @@ def report_job_run(*, job_id: int) -> None:
         period=job.period.kode, unit=job.unit.kode if job.unit else "", unit_suffix=f"-{job.unit.kode}" if job.unit else ""
     )
     job.refresh_from_db()
+    if job.state != ReportJob.State.RUNNING:
+        return  # declared failed meanwhile (stale): the user was told so, a new job is theirs to start
     job.file.save(name, ContentFile(content), save=False)
-    job.state, job.stage, job.percent, job.finished_at = ReportJob.State.DONE, _("Done"), 100, timezone.now()
-    job.save(update_fields=["file", "state", "stage", "percent", "finished_at"])
+    ReportJob.objects.filter(pk=job_id, state=ReportJob.State.RUNNING).update(
+        file=job.file.name, state=ReportJob.State.DONE, stage=_("Done"), percent=100, finished_at=timezone.now()
+    )
 
 
 def _job_failed(job_id: int, message: str) -> None:

@@ -160,7 +160,8 @@ def history_view(request: HttpRequest) -> HttpResponse:
     form = HistoricalIkmForm(request.POST or None)
     if request.method == "POST":
         if "hapus" in request.POST:
-            HistoricalIkm.objects.filter(pk=request.POST["hapus"]).delete()
+            item = get_object_or_404(HistoricalIkm, pk=int(request.POST["hapus"]) if request.POST["hapus"].isdigit() else 0)
+            item.delete()
             audit_record(user=request.user, action="riwayat_ikm_hapus", detail=request.POST["hapus"])
             return redirect("reports:history")
         if form.is_valid():

@@ -7,6 +7,14 @@ from .models import ImportBatch, Period, Response, Unsur
 class PeriodAdmin(admin.ModelAdmin):
     list_display = ("kode", "tanggal_mulai", "tanggal_selesai", "status")
     list_filter = ("status",)
+    # State changes go through the Periods page (audited, and a locked period never reopens).
+    readonly_fields = ("kode", "tanggal_mulai", "tanggal_selesai", "status")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Unsur)
@@ -44,3 +52,6 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # published figures never lose their responses

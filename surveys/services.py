@@ -94,6 +94,8 @@ def responses_import(
         raise ImportFailed(errors)
     try:
         with transaction.atomic():
+            if Period.objects.select_for_update().get(pk=period.pk).is_locked:  # locked while validating
+                raise ImportFailed([RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})])
             batch = ImportBatch.objects.create(
                 period=period, filename=filename[:255], sha256=digest, row_count=len(rows), imported_by=user
             )
@@ -302,9 +304,13 @@ def response_submit(
     *, unit: Unit, period: Period, answers: dict[str, Any], submission_id: Any, client_hash: str = "",
     channel: str = Response.Channel.ONLINE,
 ) -> tuple[Response, bool]:
-    """Store one questionnaire; (response, created). A repeated submission id returns the first one."""
-    if period.is_locked:
-        raise PeriodLocked(_("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})
+    """Store one questionnaire, dated now, in an open period containing today; (response, created).
+
+    A repeated submission id returns the first response.
+    """
+    today = timezone.localdate()
+    if period.status != Period.Status.OPEN or not period.tanggal_mulai <= today <= period.tanggal_selesai:
+        raise PeriodLocked(_("period %(kode)s does not accept responses now") % {"kode": period.kode})
     try:
         with transaction.atomic():
             response = Response.objects.create(

@@ -107,22 +107,29 @@ def _xlsx_rows(data: bytes) -> list[list[object]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ImportFailed([RowError(None, "-", _("the file is not an .xlsx spreadsheet"))]) from None
     try:
-        sheet = workbook.worksheets[0]
-        rows: list[list[object]] = []
-        header: list[str] = []
-        errors: list[RowError] = []
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            values = []
-            for index, cell in enumerate(cells):
-                if cell.data_type == "f":
-                    column = header[index] if index < len(header) and header[index] else f"#{index + 1}"
-                    errors.append(RowError(number, column, _("formulas are not accepted; paste values only")))
-                values.append(cell.value)
-            if number == 1:
-                header = [str(v).strip().lower() if v is not None else "" for v in values]
-            rows.append(values)
-        if errors:
-            raise ImportFailed(errors)
-        return rows
+        return _sheet_rows(workbook.worksheets[0])
+    except ImportFailed:
+        raise
+    except Exception:  # a damaged sheet inside a valid zip (cut XML, bad styles): openpyxl raises anything
+        raise ImportFailed([RowError(None, "-", _("the file is not an .xlsx spreadsheet"))]) from None
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet) -> list[list[object]]:
+    rows: list[list[object]] = []
+    header: list[str] = []
+    errors: list[RowError] = []
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        values = []
+        for index, cell in enumerate(cells):
+            if cell.data_type == "f":
+                column = header[index] if index < len(header) and header[index] else f"#{index + 1}"
+                errors.append(RowError(number, column, _("formulas are not accepted; paste values only")))
+            values.append(cell.value)
+        if number == 1:
+            header = [str(v).strip().lower() if v is not None else "" for v in values]
+        rows.append(values)
+    if errors:
+        raise ImportFailed(errors)
+    return rows

@@ -1,5 +1,4 @@
 import io
-import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -183,3 +182,20 @@ def test_semicolon_csv_from_an_indonesian_spreadsheet_is_read(reference_units, t
     ok, _out, err = run_import(path)
     assert ok, err
     assert Response.objects.count() == 1
+
+
+def test_a_damaged_xlsx_is_refused_cleanly(reference_units, tmp_path):
+    import zipfile
+
+    good = write_xlsx(tmp_path / "good.xlsx", [response_row()])
+    damaged = tmp_path / "r.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]  # the sheet's XML cut in half
+            target.writestr(item, data)
+    ok, _out, err = run_import(damaged)
+    assert not ok
+    assert "xlsx" in err
+    assert Response.objects.count() == 0

@@ -64,6 +64,7 @@ def test_it_imports_xlsx(tmp_path):
         ("kode,nama\nA,Unit\nA,Unit lagi\n", "row 3: kode:"),
         ("kode,nama,induk\nA,Unit,ZZZ\n", "row 2: induk:"),
         ("kode,nama,induk\nA,Unit,B\nB,Unit B,A\n", "row 2: induk:"),
+        ("kode,nama\nA/B,Unit\n", "row 2: kode:"),
         ("nama\nUnit\n", "row 1: kode:"),
         ("", "file:"),
     ],

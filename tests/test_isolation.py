@@ -10,7 +10,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.models import PrioritasUnsur, TindakLanjut
+from django.core.files.base import ContentFile
+
+from reports.models import PrioritasUnsur, ReportJob, TindakLanjut
 from surveys.models import Period, Response, Unsur
 from units.models import Unit, UnitAdmin
 
@@ -43,8 +45,10 @@ def other_units_data(reference_units, tmp_path, settings):
     )
     prioritas = PrioritasUnsur.objects.create(unit=unit, period=period, unsur=Unsur.objects.get(kode="U3"), urutan=1)
     action = TindakLanjut.objects.create(prioritas=prioritas, nomor=1, teks="Rahasia", target=date(2023, 12, 1), penanggung_jawab="x")
-    action.bukti_file.save("bukti.pdf", __import__("django.core.files.base", fromlist=["ContentFile"]).ContentFile(b"%PDF-1.4 x"))
-    return {"kode": "UPP017", "action": action.pk, "response": response.pk}
+    action.bukti_file.save("bukti.pdf", ContentFile(b"%PDF-1.4 x"))
+    job = ReportJob.objects.create(kind="unit_pdf", period=period, unit=unit, state="done")
+    job.file.save("laporan.pdf", ContentFile(b"%PDF-1.4 Rahasia"))
+    return {"kode": "UPP017", "action": action.pk, "response": response.pk, "job": job.pk}
 
 
 def url_values(name, params, data):
@@ -59,7 +63,7 @@ def url_values(name, params, data):
         elif param == "action":
             values[param] = "kunci"
         elif param == "pk":
-            values[param] = data["response"] if "saran" in name else data["action"]
+            values[param] = data["response"] if "saran" in name else data["job"] if "job" in name else data["action"]
         else:
             raise AssertionError(f"{name}: the isolation walk does not know the parameter {param!r}; teach it")
     return values

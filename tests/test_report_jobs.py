@@ -154,3 +154,4 @@ def test_front_matter_and_history_are_edited_by_the_city_admin(city_client, dink
     refused = city_client.post(reverse("reports:history"), {"label": "2019", "urutan": "201900", "ikm": "101"})
     assert refused.status_code == 200 and "ikm" in refused.context["form"].errors
     assert HistoricalIkm.objects.count() == 1
+    assert city_client.post(reverse("reports:history"), {"hapus": "abc"}).status_code == 404

@@ -123,6 +123,8 @@ def test_the_xlsx_recap_stores_numbers_as_numbers(small_period, tmp_path):
     first = [c for c in rekap[2]]
     assert first[2].value == "UPP001"
     assert first[4].value == 37.5 and first[4].data_type == "n" and first[4].number_format == "0.00"
+    respondents = first[header.index("Jumlah Resp.")]
+    assert respondents.value == 2 and respondents.number_format == "0"
     last = [c.value for c in rekap[rekap.max_row]]
     assert last[1] == "Rata-rata Indeks per Unsur dan Indeks SKM"
     assert last[4] == 68.75

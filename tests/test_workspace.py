@@ -185,7 +185,7 @@ def test_suggestions_can_be_searched_and_marked_handled(dinkes, s1_2023):
     assert response.saran_ditangani
 
 
-def test_a_paper_questionnaire_is_typed_in(dinkes, s1_2023):
+def test_a_paper_questionnaire_is_typed_in_into_the_period_open_today(dinkes, s1_2023, open_period):
     import uuid
 
     data = {"periode": "2023-S1", "umur": "60", "jenis_kelamin": "L", "pendidikan": "SD/SEDERAJAT", "pekerjaan": "LAINNYA",
@@ -193,7 +193,35 @@ def test_a_paper_questionnaire_is_typed_in(dinkes, s1_2023):
     before = Response.objects.count()
     assert dinkes.post(reverse("units:kertas", args=["UPP017"]), data).status_code == 302
     assert Response.objects.count() == before + 1
-    assert Response.objects.latest("pk").channel == "paper"
+    stored = Response.objects.latest("pk")
+    assert stored.channel == "paper" and stored.period == open_period  # not the period named in the post
+
+
+def test_without_an_open_period_no_paper_questionnaire_is_stored(dinkes, s1_2023):
+    import uuid
+
+    data = {"umur": "60", "jenis_kelamin": "L", "pendidikan": "SD/SEDERAJAT", "pekerjaan": "LAINNYA",
+            "submission_id": str(uuid.uuid4()), **{f"u{k}": "3" for k in range(1, 10)}}
+    before = Response.objects.count()
+    response = dinkes.post(reverse("units:kertas", args=["UPP017"]), data)
+    assert response.status_code == 200 and "Tidak ada periode" in response.content.decode()
+    assert Response.objects.count() == before
+
+
+def test_a_locked_period_keeps_its_population_and_method(dinkes, s1_2023):
+    Period.objects.filter(pk=s1_2023.pk).update(status=Period.Status.LOCKED)
+    dinkes.post(reverse("units:settings", args=["UPP017", "2023-S1"]), {"populasi": "100", "metode": "Wawancara"})
+    from units.models import UnitPeriod
+
+    assert not UnitPeriod.objects.exists()
+
+
+def test_a_tampered_clear_of_the_evidence_is_harmless(dinkes, locked_plan, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    response = dinkes.post(reverse("units:realisasi", args=[locked_plan.pk]), {"progres": "40", "bukti_file-clear": "on"})
+    assert response.status_code == 302
+    locked_plan.refresh_from_db()
+    assert locked_plan.progres == 40
 
 
 def test_a_paper_file_import_reports_rows_and_stays_within_reach(dinkes, s1_2023, tmp_path):

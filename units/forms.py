@@ -71,7 +71,7 @@ class RealisasiForm(_CrispyForm):
     progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     bukti_file = forms.FileField(
         label=_("Evidence file"), required=False, help_text=_("PDF, JPG or PNG, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
     bukti_tautan = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https", help_text=_("Or a link to the evidence."))
 

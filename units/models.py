@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class Unit(models.Model):
     """A service unit (Unit Penyelenggara Pelayanan, UPP)."""
 
-    kode = models.CharField(_("code"), max_length=20, unique=True)
+    kode = models.CharField(
+        _("code"), max_length=20, unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9._-]+$", _("Use only letters, digits, dot, dash and underscore."))],
+    )
     nama = models.CharField(_("name"), max_length=255)
     induk = models.ForeignKey(
         "self",

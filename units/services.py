@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from .audit import audit_record
 from .models import Unit, UnitPeriod
 
 KODE_MAX_LENGTH = Unit._meta.get_field("kode").max_length
+KODE_PATTERN = re.compile(r"^[A-Za-z0-9._-]+$")
 NAMA_MAX_LENGTH = Unit._meta.get_field("nama").max_length
 
 
@@ -38,6 +40,8 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
             errors.append(RowError(number, "kode", _("required")))
         elif len(kode) > KODE_MAX_LENGTH:
             errors.append(RowError(number, "kode", _("longer than %(max)s characters") % {"max": KODE_MAX_LENGTH}))
+        elif not KODE_PATTERN.match(kode):
+            errors.append(RowError(number, "kode", _("use only letters, digits, dot, dash and underscore (it is part of the unit's web address)")))
         elif kode in rows:
             errors.append(RowError(number, "kode", _("%(kode)s already appears in row %(row)s") % {"kode": kode, "row": rows[kode][0]}))
         if not nama:

@@ -26,7 +26,7 @@ from reports.services import (
 from surveys.forms import QuestionnaireForm
 from surveys.models import Period, Response
 from surveys.qr import poster_pdf, qr_png, qr_svg, survey_url
-from surveys.selectors import unsur_list
+from surveys.selectors import period_open_on, unsur_list
 from surveys.services import RESPONSE_COLUMNS, PeriodLocked, response_submit, responses_import
 from surveys.tabular import ImportFailed
 
@@ -113,7 +113,9 @@ def unit_period_settings(request: HttpRequest, kode: str, periode: str) -> HttpR
     period = get_object_or_404(Period, kode=periode)
     setting = UnitPeriod.objects.filter(unit=unit, period=period).first() or UnitPeriod(unit=unit, period=period)
     form = UnitPeriodForm(request.POST, instance=setting)
-    if form.is_valid():
+    if period.is_locked:
+        messages.error(request, _("Period %(kode)s is locked: its report can no longer change.") % {"kode": period.kode})
+    elif form.is_valid():
         unit_period_update(user=request.user, unit=unit, period=period, **form.cleaned_data)
         messages.success(request, _("Saved."))
     else:
@@ -223,16 +225,14 @@ def saran_ditangani(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{redirect('units:dashboard', kode=response.unit.kode).url}?periode={response.period.kode}#saran")
 
 
-def _writable_periods() -> list[Period]:
-    return list(Period.objects.exclude(status=Period.Status.LOCKED).order_by("-tanggal_mulai"))
-
-
 @login_required
 def kuesioner_kertas(request: HttpRequest, kode: str) -> HttpResponse:
-    """Type in one paper questionnaire (channel "paper")."""
+    """Type in one paper questionnaire (channel "paper") into the period open today.
+
+    Paper questionnaires of an earlier window come in as a file (impor_view), whose rows carry their dates.
+    """
     unit = unit_for_user(request.user, kode)
-    periods = _writable_periods()
-    period = next((p for p in periods if p.kode == request.POST.get("periode", request.GET.get("periode"))), periods[0] if periods else None)
+    period = period_open_on()
     form_kwargs = {"unsur": unsur_list(), "jenis_layanan": list(unit.jenis_layanan.values_list("nama", flat=True))}
     if request.method == "POST" and period is not None:
         form = QuestionnaireForm(request.POST, **form_kwargs)
@@ -246,13 +246,17 @@ def kuesioner_kertas(request: HttpRequest, kode: str) -> HttpResponse:
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("Paper questionnaire saved. You can type in the next one."))
-                return redirect(f"{redirect('units:kertas', kode=unit.kode).url}?periode={period.kode}")
+                return redirect("units:kertas", kode=unit.kode)
         elif "submission_id" in form.errors:
             form.renew_submission_id()
     else:
         form = QuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
     form.helper.inputs = []
-    return render(request, "units/kertas.html", {"unit": unit, "period": period, "periods": periods, "form": form})
+    return render(request, "units/kertas.html", {"unit": unit, "period": period, "form": form})
+
+
+def _writable_periods() -> list[Period]:
+    return list(Period.objects.exclude(status=Period.Status.LOCKED).order_by("-tanggal_mulai"))
 
 
 @login_required
