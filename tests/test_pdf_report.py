@@ -22,13 +22,12 @@ from reports.models import FrontMatter, HistoricalIkm, PrioritasUnsur
 from reports.pdf_report import (
     city_report_pdf,
     fill,
-    month_span,
     paragraphs,
     semester_label,
     tanggal_indonesia,
     unit_report_pdf,
 )
-from reports.selectors import unit_results
+from reports.selectors import collection_window, unit_results
 from surveys.demo import load_reference_units
 from surveys.models import Period, Response
 from tests.conftest import response_row, write_csv
@@ -248,12 +247,12 @@ def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(refere
     assert "Unit belum menetapkan unsur prioritas perbaikan" in words
 
 
-def test_month_span_of_the_collection_window():
+def test_collection_window_with_another_separator():
     from datetime import datetime, timezone as tz
 
-    assert month_span(datetime(2023, 7, 3, tzinfo=tz.utc), datetime(2023, 10, 30, tzinfo=tz.utc)) == "Juli - Oktober 2023"
-    assert month_span(datetime(2023, 7, 3, tzinfo=tz.utc), datetime(2023, 7, 9, tzinfo=tz.utc)) == "Juli 2023"
+    assert collection_window(datetime(2023, 7, 3, tzinfo=tz.utc), datetime(2023, 10, 30, tzinfo=tz.utc)) == "Juli - Oktober 2023"
+    assert collection_window(datetime(2023, 7, 3, tzinfo=tz.utc), datetime(2023, 7, 9, tzinfo=tz.utc)) == "Juli 2023"
     assert (
-        month_span(datetime(2023, 12, 3, tzinfo=tz.utc), datetime(2024, 1, 9, tzinfo=tz.utc), " s.d ")
+        collection_window(datetime(2023, 12, 3, tzinfo=tz.utc), datetime(2024, 1, 9, tzinfo=tz.utc), " s.d ")
         == "Desember 2023 s.d Januari 2024"
     )
