@@ -267,3 +267,10 @@ def test_a_good_login_lands_on_the_unit_dashboard(reference_units, client):
     make_admin("dinkes", "UPP017")
     response = client.post(reverse("login"), {"username": "dinkes", "password": "rahasia-panjang-123"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("units:dashboard", args=["UPP017"])
+
+
+def test_before_any_period_the_dashboard_says_so(reference_units, client):
+    client.force_login(make_admin("dinkes", "UPP017"))
+    response = client.get(reverse("units:dashboard", args=["UPP017"]))
+    assert response.status_code == 200
+    assert "Belum ada periode survei" in response.content.decode()

@@ -82,9 +82,18 @@ class RealisasiForm(_CrispyForm):
         return upload
 
 
+IMPORT_MAX_BYTES = 50 * 1024 * 1024  # about 500.000 rows of CSV: larger files go through import_responses
+
+
 class ImportForm(_CrispyForm):
     berkas = forms.FileField(label=_("File (.csv or .xlsx)"))
     periode = forms.ChoiceField(label=_("Period"))
+
+    def clean_berkas(self):
+        upload = self.cleaned_data["berkas"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB; split it, or ask Bagian Organisasi to import it."))
+        return upload
 
     def __init__(self, *args, periods: list, **kwargs):
         super().__init__(*args, **kwargs)

@@ -73,20 +73,23 @@ def unit_poster(request: HttpRequest, kode: str) -> HttpResponse:
     return _download(poster_pdf(unit, survey_url(request, unit)), "application/pdf", f"poster-survei-{unit.kode}.pdf")
 
 
-def _period(request: HttpRequest, kode: str | None = None) -> Period:
-    kode = kode or request.GET.get("periode")
+def _period(request: HttpRequest) -> Period | None:
+    """The period asked for, else the latest one with responses, else the latest one."""
+    kode = request.GET.get("periode")
     if kode:
         return get_object_or_404(Period, kode=kode)
-    period = Period.objects.filter(responses__isnull=False).order_by("-tanggal_mulai").first() or Period.objects.order_by("-tanggal_mulai").first()
-    if period is None:
-        raise Http404("no period yet")
-    return period
+    return (
+        Period.objects.filter(responses__isnull=False).order_by("-tanggal_mulai").first()
+        or Period.objects.order_by("-tanggal_mulai").first()
+    )
 
 
 @login_required
 def unit_dashboard_view(request: HttpRequest, kode: str) -> HttpResponse:
     unit = unit_for_user(request.user, kode)
     period = _period(request)
+    if period is None:
+        return render(request, "units/no_period.html", {"unit": unit})
     query = request.GET.get("q", "").strip()
     data = unit_dashboard(unit=unit, period=period, saran_query=query)
     setting = UnitPeriod.objects.filter(unit=unit, period=period).first() or UnitPeriod(unit=unit, period=period)
