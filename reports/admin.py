@@ -3,7 +3,7 @@ from django.contrib import admin
 from .models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Plans change only in the unit workspace, where locked periods and the audit trail apply."""
 
     def has_add_permission(self, request, obj=None):
@@ -22,22 +22,13 @@ class KatalogTindakLanjutAdmin(admin.ModelAdmin):
     list_filter = ("unsur",)
 
 
-class TindakLanjutInline(admin.TabularInline):
+class TindakLanjutInline(ReadOnly, admin.TabularInline):
     model = TindakLanjut
     extra = 0
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PrioritasUnsur)
-class PrioritasUnsurAdmin(ReadOnlyAdmin):
+class PrioritasUnsurAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("unit", "period", "urutan", "unsur")
     list_filter = ("period", "unsur")
     search_fields = ("unit__kode", "unit__nama")
@@ -45,7 +36,7 @@ class PrioritasUnsurAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TindakLanjut)
-class TindakLanjutAdmin(ReadOnlyAdmin):
+class TindakLanjutAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("prioritas", "nomor", "target", "penanggung_jawab", "progres")
     list_filter = ("prioritas__period",)
     search_fields = ("prioritas__unit__kode", "teks")
