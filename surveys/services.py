@@ -28,6 +28,7 @@ UMUR_MIN, UMUR_MAX = 10, 100
 SARAN_MAX_LENGTH = 2000
 JENIS_LAYANAN_MAX_LENGTH = 200
 _BULK_BATCH = 2000
+_COPY_CHUNK = 20_000
 
 
 class PeriodLocked(Exception):
@@ -84,24 +85,33 @@ def responses_import(
         raise ImportFailed([_already_imported(previous)])
     table = read_table(data, filename, required=RESPONSE_COLUMNS_REQUIRED)
     validator = _ResponseRowValidator(period, unit_ids)
-    rows = []
+    channel_value = Response.Channel(channel).value
     errors: list[RowError] = []
-    for number, values in table.rows:
-        row = validator.build(number, values, errors)
-        if row is not None:
-            rows.append(row)
-    if errors:
-        raise ImportFailed(errors)
     try:
+        # Rows are validated and copied in chunks inside one transaction, so a large file never
+        # sits in memory as rows; the first bad row stops the copying, validation goes on to
+        # report every problem, and the failure rolls back all that was copied.
         with transaction.atomic():
-            if Period.objects.select_for_update().get(pk=period.pk).is_locked:  # locked while validating
+            if Period.objects.select_for_update().get(pk=period.pk).is_locked:
                 raise ImportFailed([RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})])
-            batch = ImportBatch.objects.create(
-                period=period, filename=filename[:255], sha256=digest, row_count=len(rows), imported_by=user
-            )
-            channel_value = Response.Channel(channel).value
-            _insert_responses([(*row, channel_value, batch.pk) for row in rows])
-            audit_record(user=user, action="impor", period=period, detail=f"{filename}: {len(rows)}")
+            batch = ImportBatch.objects.create(period=period, filename=filename[:255], sha256=digest, row_count=0, imported_by=user)
+            chunk: list[tuple] = []
+            count = 0
+            for number, values in table.rows:
+                row = validator.build(number, values, errors)
+                if row is None or errors:
+                    continue
+                chunk.append((*row, channel_value, batch.pk))
+                count += 1
+                if len(chunk) == _COPY_CHUNK:
+                    _insert_responses(chunk)
+                    chunk = []
+            if errors:
+                raise ImportFailed(errors)
+            _insert_responses(chunk)
+            batch.row_count = count
+            batch.save(update_fields=["row_count"])
+            audit_record(user=user, action="impor", period=period, detail=f"{filename}: {count}")
     except IntegrityError:
         # Another import of the same content won the race.
         previous = ImportBatch.objects.filter(sha256=digest).first()

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -42,37 +42,46 @@ class ImportFailed(Exception):
 @dataclass(frozen=True)
 class Table:
     columns: tuple[str, ...]
-    rows: list[tuple[int, dict[str, Value]]]  # (spreadsheet row number, value by column)
+    rows: Iterator[tuple[int, dict[str, Value]]]  # (spreadsheet row number, value by column), read once
 
 
 def read_table(data: bytes, filename: str, *, required: Sequence[str]) -> Table:
-    """Parse a CSV (UTF-8, comma) or the first sheet of an XLSX; column names are case-insensitive."""
+    """Parse a CSV (UTF-8, comma) or the first sheet of an XLSX; column names are case-insensitive.
+
+    The header is checked at once; the data rows come one at a time (a CSV is never held as
+    rows in memory), and running out of them without a single data row raises ImportFailed.
+    """
     suffix = PurePath(filename).suffix.lower()
     if not data.strip():
         raise ImportFailed([RowError(None, "-", _("the file is empty"))])
     if suffix == ".csv":
         raw_rows = _csv_rows(data)
     elif suffix == ".xlsx":
-        raw_rows = _xlsx_rows(data)
+        raw_rows = iter(_xlsx_rows(data))
     else:
         raise ImportFailed([RowError(None, "-", _("unsupported file type %(suffix)s: use .csv or .xlsx") % {"suffix": suffix or "?"})])
-    if not raw_rows:
+    first = next(raw_rows, None)
+    if first is None:
         raise ImportFailed([RowError(None, "-", _("the file is empty"))])
-    header = [str(c).strip().lower() if c is not None else "" for c in raw_rows[0]]
+    header = [str(c).strip().lower() if c is not None else "" for c in first]
     missing = [c for c in required if c not in header]
     if missing:
         raise ImportFailed([RowError(1, c, _("required column is missing")) for c in missing])
     duplicated = sorted({c for c in header if c and header.count(c) > 1})
     if duplicated:
         raise ImportFailed([RowError(1, c, _("column appears more than once")) for c in duplicated])
-    rows: list[tuple[int, dict[str, Value]]] = []
-    for number, raw in enumerate(raw_rows[1:], start=2):
+    return Table(columns=tuple(header), rows=_data_rows(header, raw_rows))
+
+
+def _data_rows(header: list[str], raw_rows: Iterator[Sequence[object]]) -> Iterator[tuple[int, dict[str, Value]]]:
+    found = False
+    for number, raw in enumerate(raw_rows, start=2):
         values = {col: _clean(raw[i] if i < len(raw) else None) for i, col in enumerate(header) if col}
         if any(v != "" for v in values.values()):  # blank lines are not responses
-            rows.append((number, values))
-    if not rows:
+            found = True
+            yield number, values
+    if not found:
         raise ImportFailed([RowError(None, "-", _("the file has a header but no data rows"))])
-    return Table(columns=tuple(header), rows=rows)
 
 
 def _clean(value: object) -> Value:
@@ -83,7 +92,7 @@ def _clean(value: object) -> Value:
     return value  # type: ignore[return-value]
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -96,7 +105,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return list(reader)
+        yield from reader
     except csv.Error as exc:
         raise ImportFailed([RowError(reader.line_num, "-", _("the CSV is malformed: %(error)s") % {"error": exc})]) from None
 
