@@ -30,6 +30,7 @@ from surveys.models import Period, Response, Unsur
 from units.models import Unit
 
 from . import charts, skm
+from .documents import DEMOGRAPHIC_TITLES
 from .models import FrontMatter, HistoricalIkm, TindakLanjut
 from .pdf import render_pdf
 from .selectors import (
@@ -50,12 +51,6 @@ Progress = Callable[[str, int], None]
 
 SUGGESTIONS_IN_PDF = 200
 ROMAWI = {1: "I", 2: "II"}
-DEMOGRAPHIC_TITLES = {
-    "umur": "Usia",
-    "jenis_kelamin": "Jenis Kelamin",
-    "pendidikan": "Pendidikan",
-    "pekerjaan": "Pekerjaan",
-}
 AGE_LABELS = {  # the buckets of selectors.AGE_BUCKETS as the report words them
     "< 20": "Kurang dari 20 tahun",
     "20-29": "20 - 29 tahun",

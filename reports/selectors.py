@@ -67,6 +67,12 @@ class UnitResult:
     def minimum_sample(self) -> int | None:
         return skm.minimum_sample(self.populasi) if self.populasi else None
 
+    @property
+    def sample_reached(self) -> bool | None:
+        """None while the unit has not entered its population: never guessed."""
+        minimum = self.minimum_sample
+        return None if minimum is None else self.respondents >= minimum
+
 
 @dataclass(frozen=True)
 class CityResult:
@@ -266,11 +272,6 @@ class UnitDashboard:
             return None
         return self.result.ikm - self.previous.ikm
 
-    @property
-    def sample_reached(self) -> bool | None:
-        minimum = self.result.minimum_sample
-        return None if minimum is None else self.result.respondents >= minimum
-
 
 def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> UnitDashboard:
     (result,) = unit_results(period=period, units=[unit])
@@ -299,11 +300,6 @@ class CityRow:
     priorities: int
     actions: int
     realization: Fraction | None
-
-    @property
-    def sample_reached(self) -> bool | None:
-        minimum = self.result.minimum_sample
-        return None if minimum is None else self.result.respondents >= minimum
 
 
 def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fraction | None]:

@@ -56,7 +56,7 @@ SORT_KEYS = {
     "nama": lambda row: row.result.nama,
     "ikm": lambda row: row.result.ikm,
     "responden": lambda row: row.result.respondents,
-    "sampel": lambda row: row.sample_reached,
+    "sampel": lambda row: row.result.sample_reached,
     "prioritas": lambda row: row.priorities,
     "rencana": lambda row: row.actions,
     "realisasi": lambda row: row.realization,
@@ -84,7 +84,7 @@ def city_dashboard_view(request: HttpRequest) -> HttpResponse:
             "order": order, "columns": CITY_COLUMNS,
             "lists": [
                 (_("Units without responses"), [row for row in rows if not row.result.respondents]),
-                (_("Units below their minimum sample"), [row for row in rows if row.sample_reached is False]),
+                (_("Units below their minimum sample"), [row for row in rows if row.result.sample_reached is False]),
                 (_("Units without a follow-up plan"), [row for row in rows if row.result.respondents and not row.actions]),
             ],
         },

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Sex, Unsur
+from .periods import semester_dates
 from .services import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
 
 HONEYPOT_FIELD = "website"
@@ -94,13 +95,20 @@ class QuestionnaireForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    kode = forms.RegexField(
-        label=_("Period code"), regex=r"^\d{4}-S[12]$", max_length=7,
+    kode = forms.CharField(
+        label=_("Period code"), max_length=7,
         help_text=_("e.g. 2027-S1 (January-June) or 2027-S2 (July-December)"),
-        error_messages={"invalid": _("Write the period as YYYY-S1 or YYYY-S2, e.g. 2027-S1.")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_kode(self) -> str:
+        kode = self.cleaned_data["kode"].strip()
+        try:
+            semester_dates(kode)  # the one definition of a period code
+        except ValueError:
+            raise forms.ValidationError(_("Write the period as YYYY-S1 or YYYY-S2, e.g. 2027-S1.")) from None
+        return kode

@@ -22,7 +22,6 @@ from .periods import semester_code, semester_dates
 from .tabular import ImportFailed, RowError, Value, read_table
 
 RESPONSE_COLUMNS_REQUIRED = ("kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", *UNSUR_FIELDS)
-RESPONSE_COLUMNS_OPTIONAL = ("jenis_layanan", "saran")
 RESPONSE_COLUMNS = (*RESPONSE_COLUMNS_REQUIRED[:6], "jenis_layanan", *UNSUR_FIELDS, "saran")  # a file's order
 UMUR_MIN, UMUR_MAX = 10, 100
 SARAN_MAX_LENGTH = 2000
