@@ -112,3 +112,15 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def broker_unreachable(settings):
+    """Celery configured for a Redis that does not answer (port 9 on loopback), as when Redis is down."""
+    from skm_portal.celery import app
+
+    previous = dict(broker_url=app.conf.broker_url, task_always_eager=app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
+    yield
+    app.conf.update(**previous)
