@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, BinaryIO
 
@@ -15,6 +16,8 @@ from surveys.models import Period
 from units.models import Unit
 
 from . import skm
+from .models import PeriodSnapshot
+from .quality import period_flags
 from .selectors import (
     UNSUR_CODES,
     city_result,
@@ -22,6 +25,7 @@ from .selectors import (
     previous_period,
     priorities_by_unit,
     realization_by_unit,
+    rollups,
     unit_results,
 )
 
@@ -31,6 +35,9 @@ DEMOGRAPHIC_TITLES = {
     "pendidikan": "Pendidikan",
     "pekerjaan": "Pekerjaan",
 }
+
+
+ROLLUP_METHOD = "unweighted mean over the child units with responses"
 
 
 def _number(value: Fraction | None, places: int = 2) -> float | None:
@@ -43,6 +50,10 @@ def _unsur(values: tuple[Fraction, ...] | None) -> dict[str, float | None]:
     return {code: _number(v) for code, v in zip(UNSUR_CODES, values)}
 
 
+def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
+    return [float(skm.round_half_up(Decimal(repr(b)))) for b in bounds] if bounds is not None else None
+
+
 def _figures(unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori: skm.Kategori | None) -> dict[str, Any]:
     return {
         "unsur": _unsur(unsur),
@@ -52,13 +63,24 @@ def _figures(unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori:
     }
 
 
-def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
-    """City-wide (or one unit's) report as plain data, numbers rounded half-up to 2 decimals."""
+def report_data(*, period: Period, unit: Unit | None = None, live: bool = False) -> dict[str, Any]:
+    """City-wide (or one unit's) report as plain data, numbers rounded half-up to 2 decimals.
+
+    A locked period's city-wide report is the snapshot stored when it was locked (unless
+    `live`): published figures do not move.
+    """
+    if unit is None and not live and period.is_locked:
+        snapshot = PeriodSnapshot.objects.filter(period=period).only("data").first()
+        if snapshot is not None:
+            return snapshot.data
     units = [unit] if unit is not None else None
     results = unit_results(period=period, units=units)
     city = city_result(results)
     chosen = priorities_by_unit(period=period, units=units)
     realization = realization_by_unit(plan_period=previous_period(period), units=units)
+    flags = period_flags(period=period, results=results)
+    # A unit's own report rolls up its children when it has some; the city report every parent.
+    rollup_rows = rollups(period=period, parent=unit) if unit is not None else rollups(period=period, results=results)
     return {
         "period": period.kode,
         "units": [
@@ -73,6 +95,10 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
                 "priorities": [p.unsur.kode for p in chosen[r.unit_id]] if r.unit_id in chosen else list(r.proposed_priorities),
                 "priorities_confirmed": r.unit_id in chosen,
                 "realization": _number(realization.get(r.unit_id)),
+                "ikm_ci95": _interval(r.ikm_ci95),
+                "min_sample": r.minimum_sample,
+                "sample_ok": r.sample_reached,
+                "flags": [flag.code for flag in flags.get(r.unit_id, [])],
             }
             for r in results
         ],
@@ -81,7 +107,20 @@ def report_data(*, period: Period, unit: Unit | None = None) -> dict[str, Any]:
             "units": city.units,
             "respondents": city.respondents,
             "realization": _number(skm.mean(realization.values())) if realization else None,
+            "ikm_ci95": _interval(city.ikm_ci95),
         },
+        "rollups": [
+            {
+                "code": rollup.kode,
+                "name": rollup.nama,
+                **_figures(rollup.result.unsur, rollup.result.ikm, rollup.result.kategori),
+                "units": rollup.result.units,
+                "respondents": rollup.result.respondents,
+                "ikm_ci95": _interval(rollup.result.ikm_ci95),
+                "method": ROLLUP_METHOD,
+            }
+            for rollup in rollup_rows
+        ],
         "demographics": {
             name: [{"label": row.label, "count": row.count, "percent": _number(row.percent, 1)} for row in rows]
             for name, rows in demographics(period=period, units=units).items()

@@ -16,7 +16,10 @@ class ReportJobForm(forms.Form):
     kind = forms.ChoiceField(label=_("Document"))
     period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.order_by("-tanggal_mulai"), to_field_name="kode")
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="kode")
-    public_edition = forms.BooleanField(label=_("Public edition"), required=False, initial=True)
+    public_edition = forms.BooleanField(
+        label=_("Public edition"), required=False, initial=True,
+        help_text=_("The public edition leaves out the annex \"Catatan kualitas data\" (sample, intervals, open flags)."),
+    )
 
     def __init__(self, *args, units, city_admin: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,3 +63,10 @@ class HistoricalIkmForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class FlagReviewForm(forms.Form):
+    catatan = forms.CharField(
+        label=_("Review note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What you checked and what you concluded, e.g. \"tablet at the counter, respondents verified\"."),
+    )

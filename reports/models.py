@@ -62,6 +62,8 @@ class TindakLanjut(models.Model):
     progres = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)])
     bukti_file = models.FileField(_("evidence file"), upload_to=_bukti_path, blank=True, max_length=300)
     bukti_tautan = models.URLField(_("evidence link"), blank=True, max_length=500)
+    # Evidence stays private unless the unit chooses to show it on the public follow-up page.
+    bukti_publik = models.BooleanField(_("evidence shown publicly"), default=False)
     realisasi_diubah = models.DateTimeField(_("realization updated"), null=True, blank=True)
 
     class Meta:
@@ -204,3 +206,51 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} #{self.pk}"
+
+
+class FlagReview(models.Model):
+    """The city admin's note on a data-quality flag of a unit in a period.
+
+    A flag counts as reviewed while its evidence is what was reviewed (`fingerprint`); new
+    evidence (another burst, more duplicates) opens it again. Reviews never touch responses.
+    """
+
+    period = models.ForeignKey("surveys.Period", on_delete=models.CASCADE, related_name="flag_reviews")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="flag_reviews")
+    code = models.CharField(_("flag"), max_length=30)
+    fingerprint = models.CharField(max_length=500)
+    catatan = models.TextField(_("note"), max_length=2000)
+    reviewed_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "code"], name="unique_flag_review")]
+        verbose_name = _("flag review")
+        verbose_name_plural = _("flag reviews")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period} {self.code}"
+
+
+class PeriodSnapshot(models.Model):
+    """What a period's figures were when it was locked, and the fingerprint of its responses.
+
+    `csv_sha256` is the SHA-256 of the canonical, anonymized CSV of the responses (see
+    reports.services.CANONICAL_COLUMNS), which anyone can download and recompute from;
+    `unit_sha256` holds the same per unit, so a verification names the units that changed.
+    """
+
+    period = models.OneToOneField("surveys.Period", on_delete=models.CASCADE, related_name="snapshot")
+    created_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    data = models.JSONField(_("report figures"))
+    rows = models.PositiveIntegerField(_("responses"))
+    csv_sha256 = models.CharField(_("SHA-256 of the responses CSV"), max_length=64)
+    unit_sha256 = models.JSONField(_("SHA-256 per unit"))
+    csv_file = models.FileField(upload_to="snapshot/", max_length=300)
+
+    class Meta:
+        verbose_name = _("locked period snapshot")
+        verbose_name_plural = _("locked period snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.csv_sha256[:12]}"

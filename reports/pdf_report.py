@@ -21,6 +21,7 @@ from fractions import Fraction
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
+from django.conf import settings
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,8 +32,9 @@ from units.models import Unit
 
 from . import charts, skm
 from .documents import DEMOGRAPHIC_TITLES
-from .models import FrontMatter, HistoricalIkm, TindakLanjut
+from .models import FrontMatter, HistoricalIkm, PeriodSnapshot, TindakLanjut
 from .pdf import render_pdf
+from .quality import quality_notes
 from .selectors import (
     BULAN,
     UNSUR_CODES,
@@ -397,6 +399,10 @@ def city_report_context(*, period: Period, public_edition: bool = True, progress
         "lowest": lowest,
         "top_priorities": [(unsur[code].label_singkat if code in unsur else code, n) for code, n in top_priorities],
         "with_plan": with_plan,
+        # The internal edition adds the annex "Catatan kualitas data"; the public one leaves it out.
+        "quality": None if public_edition else quality_notes(period=period, results=all_results),
+        "wide_interval": settings.SKM_WIDE_INTERVAL,
+        "snapshot": PeriodSnapshot.objects.filter(period=period).first(),
     }
 
 
@@ -409,7 +415,7 @@ def city_report_html(*, period: Period, public_edition: bool = True, progress: P
 def city_report_pdf(*, period: Period, progress: Progress | None = None, public_edition: bool = True) -> bytes:
     """The city-wide semester report as PDF bytes; ``progress(stage, percent)`` hears how far it got
     (the caller marks 100 when it has stored the file). ``public_edition=False`` is the internal
-    edition (for now the same document)."""
+    edition, with the annex "Catatan kualitas data"."""
     html = city_report_html(period=period, public_edition=public_edition, progress=progress)
     _step(progress, "Membuat PDF", 80)
     return render_pdf(html)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
-from typing import Iterable
+from typing import Any, Iterable
 
-from django.db.models import Case, CharField, Count, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Response, Sex
+from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Response, Sex, filled_at
 from units.models import Unit, UnitPeriod
 
-from . import skm
+from . import skm, stats
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
          "Agustus", "September", "Oktober", "November", "Desember")
@@ -32,6 +32,20 @@ class UnitResult:
     answer_sums: tuple[int, ...] | None  # None when the unit has no responses
     first_at: datetime | None
     last_at: datetime | None
+    square_sum: int | None = None  # sum over responses of (their nine answers' sum) squared
+
+    @property
+    def estimate(self) -> stats.MeanEstimate | None:
+        if not self.respondents or self.square_sum is None:
+            return None
+        return stats.unit_estimate(
+            answer_total=sum(self.answer_sums), square_total=self.square_sum,
+            respondents=self.respondents, population=self.populasi,
+        )
+
+    @property
+    def ikm_ci95(self) -> tuple[float, float] | None:
+        return stats.interval(self.estimate)
 
     @property
     def unsur(self) -> tuple[Fraction, ...] | None:
@@ -82,6 +96,7 @@ class CityResult:
     ikm: Fraction | None
     units: int
     respondents: int
+    ikm_ci95: tuple[float, float] | None = None
 
     @property
     def kategori(self) -> skm.Kategori | None:
@@ -106,6 +121,10 @@ def collection_window(first: datetime, last: datetime, separator: str = " - ") -
     return f"{BULAN[first.month - 1]} {first.year}{separator}{BULAN[last.month - 1]} {last.year}"
 
 
+# One response's nine answers added up (9..36): its score is this x 25/9.
+_ANSWER_TOTAL = sum((F(f) for f in UNSUR_FIELDS[1:]), F(UNSUR_FIELDS[0]))
+
+
 def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list[UnitResult]:
     """Every unit's figures for the period, from one GROUP BY over its responses.
 
@@ -121,8 +140,9 @@ def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list
         .order_by()
         .annotate(
             n=Count("id"),
-            first_at=Min("submitted_at"),
-            last_at=Max("submitted_at"),
+            first_at=Min(filled_at()),
+            last_at=Max(filled_at()),
+            square_sum=Sum(_ANSWER_TOTAL * _ANSWER_TOTAL),
             **{f"s_{f}": Sum(f) for f in UNSUR_FIELDS},
         )
     }
@@ -144,6 +164,7 @@ def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list
                 answer_sums=tuple(row[f"s_{f}"] for f in UNSUR_FIELDS) if row else None,
                 first_at=row["first_at"] if row else None,
                 last_at=row["last_at"] if row else None,
+                square_sum=row["square_sum"] if row else None,
             )
         )
     return results
@@ -160,7 +181,42 @@ def city_result(results: Iterable[UnitResult]) -> CityResult:
         ikm=skm.mean(r.ikm for r in counted),
         units=len(counted),
         respondents=sum(r.respondents for r in counted),
+        ikm_ci95=stats.interval(stats.city_estimate(r.estimate for r in counted)),
     )
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A unit with children (a Kecamatan and its Kelurahan): the unweighted mean over its
+    children with responses, the city row's rule. The parent's own responses are not in it."""
+
+    unit_id: int
+    kode: str
+    nama: str
+    result: CityResult
+    children: int  # all children, with or without responses
+    members: tuple[UnitResult, ...]  # the children with responses, by code
+
+
+def rollups(*, period: Period, results: list[UnitResult] | None = None, parent: Unit | None = None) -> list[Rollup]:
+    """The rollup row of every unit with children (or of `parent` only), from `results` when given."""
+    links = Unit.objects.filter(induk__isnull=False)
+    if parent is not None:
+        links = links.filter(induk=parent)
+    children_of: dict[int, list[int]] = {}
+    for child_id, parent_id in links.order_by("kode").values_list("pk", "induk_id"):
+        children_of.setdefault(parent_id, []).append(child_id)
+    if not children_of:
+        return []
+    if results is None:
+        results = unit_results(period=period, units=Unit.objects.filter(induk_id__in=list(children_of)))
+    by_id = {r.unit_id: r for r in results if r.respondents}
+    rows = []
+    for unit in Unit.objects.filter(pk__in=list(children_of)).order_by("kode"):
+        members = tuple(by_id[child] for child in children_of[unit.pk] if child in by_id)
+        rows.append(Rollup(unit_id=unit.pk, kode=unit.kode, nama=unit.nama, result=city_result(members),
+                           children=len(children_of[unit.pk]), members=members))
+    return rows
 
 
 AGE_BUCKETS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49), (">= 50", 50, None))
@@ -265,6 +321,8 @@ class UnitDashboard:
     realization: Fraction | None
     suggestions: list[Response]
     suggestions_total: int
+    flags: list  # reports.quality.Flag, with their reviews
+    rollup: Rollup | None  # when the unit has children
 
     @property
     def ikm_change(self) -> Fraction | None:
@@ -274,6 +332,8 @@ class UnitDashboard:
 
 
 def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> UnitDashboard:
+    from .quality import unit_flags
+
     (result,) = unit_results(period=period, units=[unit])
     before = previous_period(period)
     previous = unit_results(period=before, units=[unit])[0] if before else None
@@ -291,6 +351,8 @@ def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> Unit
         realization=realization_by_unit(plan_period=before, units=[unit]).get(unit.pk),
         suggestions=list(suggestions.order_by("-submitted_at", "-pk")[:SUGGESTIONS_SHOWN]),
         suggestions_total=suggestions.count(),
+        flags=unit_flags(period=period, result=result),
+        rollup=next(iter(rollups(period=period, parent=unit)), None),
     )
 
 
@@ -300,11 +362,19 @@ class CityRow:
     priorities: int
     actions: int
     realization: Fraction | None
+    flags: list  # reports.quality.Flag, with their reviews
+
+    @property
+    def open_flags(self) -> int:
+        return sum(1 for flag in self.flags if not flag.reviewed)
 
 
 def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fraction | None]:
-    """Every unit of the period with its follow-up state, the city row and the city realization."""
+    """Every unit of the period with its follow-up state and flags, the city row and the city realization."""
+    from .quality import period_flags
+
     results = unit_results(period=period)
+    flags = period_flags(period=period, results=results)
     chosen = priorities_by_unit(period=period)
     realization = realization_by_unit(plan_period=previous_period(period))
     rows = [
@@ -313,8 +383,82 @@ def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fracti
             priorities=len(chosen.get(r.unit_id, [])),
             actions=sum(len(p.tindak_lanjut.all()) for p in chosen.get(r.unit_id, [])),
             realization=realization.get(r.unit_id),
+            flags=flags.get(r.unit_id, []),
         )
         for r in results
     ]
     city_realization = skm.mean(realization.values()) if realization else None
     return rows, city_result(results), city_realization
+
+
+@dataclass(frozen=True)
+class Followup:
+    """What the public follow-up page of a unit and a locked period shows."""
+
+    result: UnitResult
+    prioritas: list  # the priorities chosen for the period, with their actions
+    realization: Fraction | None  # mean progress of those actions, recorded during the next period
+
+    @property
+    def actions(self) -> int:
+        return sum(len(p.tindak_lanjut.all()) for p in self.prioritas)
+
+    @property
+    def reported(self) -> bool:
+        """Whether any action's progress has been reported (before that, 0 % would mislead)."""
+        return any(a.progres is not None for p in self.prioritas for a in p.tindak_lanjut.all())
+
+    @property
+    def priorities_with_values(self) -> list[tuple[Any, Fraction | None]]:
+        """Each priority with its unsur's value: why it was chosen."""
+        values = dict(zip(UNSUR_CODES, self.result.unsur or ()))
+        return [(p, values.get(p.unsur.kode)) for p in self.prioritas]
+
+
+def followup(*, unit: Unit, period: Period) -> Followup:
+    (result,) = unit_results(period=period, units=[unit])
+    return Followup(
+        result=result,
+        prioritas=priorities_by_unit(period=period, units=[unit]).get(unit.pk, []),
+        realization=realization_by_unit(plan_period=period, units=[unit]).get(unit.pk),
+    )
+
+
+def latest_followup_period(unit: Unit) -> Period | None:
+    """The latest locked period in which the unit has responses: what its thank-you page links to."""
+    return (
+        Period.objects.filter(status=Period.Status.LOCKED, responses__unit=unit)
+        .order_by("-tanggal_mulai").distinct().first()
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A locked period's stored responses checked against the fingerprint taken when it was locked."""
+
+    expected_sha256: str
+    actual_sha256: str
+    expected_rows: int
+    actual_rows: int
+    differing_units: list[str]  # codes of the units whose responses changed, were added or removed
+
+    @property
+    def ok(self) -> bool:
+        return self.expected_sha256 == self.actual_sha256
+
+
+def period_verify(period: Period) -> Verification | None:
+    """Recompute the canonical CSV from the stored responses; None when the period has no snapshot."""
+    import os
+
+    from .models import PeriodSnapshot
+    from .services import canonical_csv_write
+
+    snapshot = PeriodSnapshot.objects.filter(period=period).first()
+    if snapshot is None:
+        return None
+    with open(os.devnull, "wb") as sink:
+        actual, units, rows = canonical_csv_write(period=period, output=sink)
+    expected_units = snapshot.unit_sha256
+    differing = sorted(kode for kode in set(units) | set(expected_units) if units.get(kode) != expected_units.get(kode))
+    return Verification(snapshot.csv_sha256, actual, snapshot.rows, rows, differing)

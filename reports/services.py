@@ -1,24 +1,30 @@
-"""Writes of the follow-up domain: priorities, plans, realization, handled suggestions."""
+"""Writes of the follow-up domain: priorities, plans, realization, handled suggestions, flag reviews, report jobs."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import tempfile
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
 
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Max
+from django.core.files import File
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.models import Period, Response, Unsur
+from surveys.models import UNSUR_FIELDS, Period, Response, Unsur, filled_at
 from units.audit import audit_record
 from units.models import Unit
 
-from .models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
-from .selectors import next_period
+from .models import FlagReview, KatalogTindakLanjut, PeriodSnapshot, PrioritasUnsur, TindakLanjut
+from .selectors import next_period, unit_results
 
 MAX_PRIORITIES = 3
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -120,7 +126,8 @@ def evidence_check(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def realisasi_record(
-    *, user: Any, action: TindakLanjut, progres: int, bukti_file: UploadedFile | None = None, bukti_tautan: str = ""
+    *, user: Any, action: TindakLanjut, progres: int, bukti_file: UploadedFile | None = None, bukti_tautan: str = "",
+    bukti_publik: bool = False,
 ) -> TindakLanjut:
     period = action.prioritas.period
     if not realization_open(period):
@@ -139,6 +146,7 @@ def realisasi_record(
     if bukti_tautan:
         action.bukti_tautan = bukti_tautan
     action.progres = progres
+    action.bukti_publik = bukti_publik
     action.realisasi_diubah = timezone.now()
     action.save()
     audit_record(
@@ -188,6 +196,25 @@ REPORT_FILE_NAMES = {
     "city_xlsx": "rekap-skm-{period}.xlsx",
     "raw_xlsx": "respons-{period}{unit_suffix}.xlsx",
 }
+
+
+def flag_review(*, user: Any, unit: Unit, period: Period, code: str, catatan: str) -> FlagReview:
+    """Mark a unit's data-quality flag as reviewed, with the reviewer's note; responses stay as they are."""
+    from .quality import unit_flags
+
+    catatan = catatan.strip()
+    if not catatan:
+        raise ValidationError(_("Write what you checked and concluded before marking the flag as reviewed."))
+    (result,) = unit_results(period=period, units=[unit])
+    flag = next((f for f in unit_flags(period=period, result=result) if f.code == code), None)
+    if flag is None:
+        raise ValidationError(_("This flag is no longer raised for the unit; nothing to review."))
+    review, _created = FlagReview.objects.update_or_create(
+        period=period, unit=unit, code=code,
+        defaults={"fingerprint": flag.fingerprint, "catatan": catatan, "reviewed_by": user if user.is_authenticated else None},
+    )
+    audit_record(user=user, action="tanda_ditinjau", unit=unit, period=period, detail=f"{code}: {catatan}")
+    return review
 
 
 def report_job_start(*, user: Any, kind: str, period: Period, unit: Unit | None = None, public_edition: bool = True):
@@ -325,3 +352,71 @@ def generator_status() -> str | None:
     except Exception as error:
         return _("The report generator is unavailable at the moment (%(error)s). Try again later.") % {"error": type(error).__name__}
     return None
+
+
+# The canonical CSV of a locked period: anonymized (no client hash, no suggestion, no ids),
+# UTF-8, LF line ends, one header line, rows ordered by these columns (text compared
+# byte-wise), so the same responses always give the same bytes and the same SHA-256.
+CANONICAL_COLUMNS = (
+    "kode_unit", "waktu_isi", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
+    *UNSUR_FIELDS, "cara_pengisian",
+)
+_CANONICAL_FIELDS = (
+    "unit__kode", "waktu_isi", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
+    *UNSUR_FIELDS, "channel",
+)
+_BYTEWISE = {"postgresql": "C", "sqlite": "BINARY"}
+
+
+def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[str, str], int]:
+    """Write the period's canonical responses CSV; returns its SHA-256, the SHA-256 of each
+    unit's rows (keyed by unit code) and the number of rows. Streamed: any size fits."""
+    collation = _BYTEWISE.get(connection.vendor)
+    text_fields = {"unit__kode", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan", "channel"}
+    order = [Collate(F(name), collation) if collation and name in text_fields else F(name) for name in _CANONICAL_FIELDS]
+    rows = (
+        Response.objects.filter(period=period).annotate(waktu_isi=filled_at())
+        .order_by(*order).values_list(*_CANONICAL_FIELDS)
+    )
+    total, units, count = hashlib.sha256(), {}, 0
+    current, unit_hash = None, None
+
+    def emit(line: bytes) -> None:
+        total.update(line)
+        output.write(line)
+
+    emit(_csv_line(CANONICAL_COLUMNS))
+    for values in rows.iterator(chunk_size=5000):
+        line = _csv_line((values[0], timezone.localtime(values[1]).strftime("%Y-%m-%d %H:%M:%S"), *values[2:]))
+        if values[0] != current:
+            current, unit_hash = values[0], hashlib.sha256()
+            units[current] = unit_hash
+        unit_hash.update(line)
+        emit(line)
+        count += 1
+    return total.hexdigest(), {kode: digest.hexdigest() for kode, digest in units.items()}, count
+
+
+def _csv_line(values) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue().encode("utf-8")
+
+
+def period_snapshot_create(*, period: Period) -> PeriodSnapshot:
+    """Store the figures of a period being locked and the fingerprint of its responses (once)."""
+    from .documents import report_data
+
+    existing = PeriodSnapshot.objects.filter(period=period).first()
+    if existing is not None:
+        return existing
+    with tempfile.TemporaryFile() as stream:
+        csv_sha256, unit_sha256, count = canonical_csv_write(period=period, output=stream)
+        snapshot = PeriodSnapshot(
+            period=period, data=report_data(period=period, live=True), rows=count,
+            csv_sha256=csv_sha256, unit_sha256=unit_sha256,
+        )
+        stream.seek(0)
+        snapshot.csv_file.save(f"skm-{period.kode}-responden.csv", File(stream), save=False)
+    snapshot.save()
+    return snapshot

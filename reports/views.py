@@ -1,12 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Period
+from units.models import Unit
 
 from units.access import (
     city_admin_required,
@@ -18,11 +22,11 @@ from units.access import (
 )
 from units.audit import audit_record
 
-from .forms import FrontMatterForm, HistoricalIkmForm, ReportJobForm
-from .models import FrontMatter, HistoricalIkm, ReportJob
-from .services import generator_status, report_job_start, report_jobs_expire_stale
+from .forms import FlagReviewForm, FrontMatterForm, HistoricalIkmForm, ReportJobForm
+from .models import FrontMatter, HistoricalIkm, PeriodSnapshot, ReportJob, TindakLanjut
+from .services import flag_review, generator_status, report_job_start, report_jobs_expire_stale
 
-from .selectors import UNSUR_CODES, city_dashboard, city_result, unit_results
+from .selectors import UNSUR_CODES, city_dashboard, city_result, followup, rollups, unit_results
 
 
 def public_results(request: HttpRequest, kode: str | None = None) -> HttpResponse:
@@ -41,15 +45,50 @@ def public_results(request: HttpRequest, kode: str | None = None) -> HttpRespons
             "period": period,
             "results": results,
             "city": city_result(results) if period else None,
+            "rollups": rollups(period=period, results=results) if period else [],
+            "snapshot": PeriodSnapshot.objects.filter(period=period).first() if period else None,
             "unsur_codes": UNSUR_CODES,
         },
     )
 
 
+def evidence_file_response(action: TindakLanjut) -> FileResponse:
+    """An action's evidence file, served as the type its content was checked to be."""
+    if not action.bukti_file:
+        raise Http404("no evidence file")
+    extension = action.bukti_file.name.rsplit(".", 1)[-1]
+    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(extension, "application/octet-stream")
+    response = FileResponse(action.bukti_file.open("rb"), content_type=content_type, filename=f"bukti-{action.pk}.{extension}")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def public_followup(request: HttpRequest, periode: str, kode: str) -> HttpResponse:
+    """"Kami mendengar, kami bertindak": a unit's result of a locked period, its priorities, its plan
+    and how far each action got. Suggestions are never shown; evidence only where the unit chose to."""
+    period = get_object_or_404(Period, kode=periode, status=Period.Status.LOCKED)
+    unit = get_object_or_404(Unit, kode=kode)
+    return render(request, "reports/public_followup.html", {"period": period, "unit": unit, "f": followup(unit=unit, period=period)})
+
+
+def public_responses_csv(request: HttpRequest, kode: str) -> FileResponse:
+    """The canonical, anonymized CSV of a locked period: the file whose SHA-256 the results page shows."""
+    snapshot = get_object_or_404(PeriodSnapshot, period__kode=kode, period__status=Period.Status.LOCKED)
+    return FileResponse(snapshot.csv_file.open("rb"), as_attachment=True, filename=f"skm-{kode}-responden.csv",
+                        content_type="text/csv; charset=utf-8")
+
+
+def public_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    action = get_object_or_404(
+        TindakLanjut, pk=pk, bukti_publik=True, prioritas__period__status=Period.Status.LOCKED
+    )
+    return evidence_file_response(action)
+
+
 CITY_COLUMNS = [
     ("kode", _("Code")), ("nama", _("Service unit")), ("ikm", "IKM"), ("responden", _("Respondents")),
     ("sampel", _("Minimum sample")), ("prioritas", _("Priorities")), ("rencana", _("Plan actions")),
-    ("realisasi", _("Realization")),
+    ("realisasi", _("Realization")), ("tanda", _("Open flags")),
 ]
 SORT_KEYS = {
     "kode": lambda row: row.result.kode,
@@ -60,6 +99,7 @@ SORT_KEYS = {
     "prioritas": lambda row: row.priorities,
     "rencana": lambda row: row.actions,
     "realisasi": lambda row: row.realization,
+    "tanda": lambda row: row.open_flags,
 }
 
 
@@ -86,9 +126,26 @@ def city_dashboard_view(request: HttpRequest) -> HttpResponse:
                 (_("Units without responses"), [row for row in rows if not row.result.respondents]),
                 (_("Units below their minimum sample"), [row for row in rows if row.result.sample_reached is False]),
                 (_("Units without a follow-up plan"), [row for row in rows if row.result.respondents and not row.actions]),
+                (_("Units with open data-quality flags"), [row for row in rows if row.open_flags]),
             ],
         },
     )
+
+
+@city_admin_required
+@require_POST
+def flag_review_view(request: HttpRequest, kode: str, periode: str, code: str) -> HttpResponse:
+    unit = unit_for_user(request.user, kode)
+    period = get_object_or_404(Period, kode=periode)
+    form = FlagReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["catatan"])
+        flag_review(user=request.user, unit=unit, period=period, code=code, catatan=form.cleaned_data["catatan"])
+        messages.success(request, _("The flag is marked as reviewed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('units:dashboard', args=[unit.kode])}?periode={period.kode}#tanda")
 
 
 @login_required
@@ -181,3 +238,15 @@ def unit_report_download(request: HttpRequest, kode: str, periode: str) -> HttpR
     response = HttpResponse(unit_report_pdf(unit=unit, period=period), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="laporan-skm-{period.kode}-{unit.kode}.pdf"'
     return response
+
+
+@login_required
+def help_quality_view(request: HttpRequest) -> HttpResponse:
+    """Plain words for Bagian Organisasi on the interval, the sample and each flag."""
+    templates = [f"reports/help_quality.{get_language()}.html", "reports/help_quality.id.html"]
+    return render(request, templates, {"settings": {
+        name: getattr(settings, f"SKM_{name}") for name in (
+            "FLAG_BURST_RESPONSES", "FLAG_BURST_MINUTES", "FLAG_DUPLICATE_MINUTES", "FLAG_UNIFORM_MIN_RESPONDENTS",
+            "FLAG_IKM_CHANGE", "WIDE_INTERVAL",
+        )
+    } | {"FLAG_UNIFORM_PERCENT": round(settings.SKM_FLAG_UNIFORM_SHARE * 100)}})

@@ -8,6 +8,7 @@ and DJANGO_ALLOWED_HOSTS.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -160,6 +161,26 @@ SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # pe
 SKM_CLIENT_IP_HEADER = env.str("SKM_CLIENT_IP_HEADER", default="")
 # Key of the one-way hash kept instead of client addresses; defaults to one derived from SECRET_KEY.
 SKM_CLIENT_HASH_KEY = env.str("SKM_CLIENT_HASH_KEY", default="")
+# A questionnaire kept offline on a phone is accepted up to this many days after it was filled in,
+# and its filling time may run this far ahead of the server's clock (phones' clocks drift).
+SKM_OFFLINE_MAX_AGE_DAYS = env.int("SKM_OFFLINE_MAX_AGE_DAYS", default=7)
+SKM_CLOCK_SKEW_SECONDS = env.int("SKM_CLOCK_SKEW_SECONDS", default=300)
+# The client hash is cleared from responses older than this (UU 27/2022: kept no longer than needed),
+# nightly by Celery beat (`celery -A skm_portal beat`) or cron (`manage.py purge_client_hashes`).
+SKM_CLIENT_HASH_RETENTION_DAYS = env.int("SKM_CLIENT_HASH_RETENTION_DAYS", default=180)
+CELERY_BEAT_SCHEDULE = {
+    "purge-client-hashes": {"task": "surveys.purge_client_hashes", "schedule": crontab(hour=2, minute=30)},
+}
+
+# Data-quality flags (reports/quality.py; the help page explains each). A flag only warns:
+# it never hides or deletes a response.
+SKM_FLAG_BURST_RESPONSES = env.int("SKM_FLAG_BURST_RESPONSES", default=5)  # online, one client, one unit...
+SKM_FLAG_BURST_MINUTES = env.int("SKM_FLAG_BURST_MINUTES", default=10)  # ...within this many minutes
+SKM_FLAG_DUPLICATE_MINUTES = env.int("SKM_FLAG_DUPLICATE_MINUTES", default=30)  # identical answers, profile, suggestion
+SKM_FLAG_UNIFORM_SHARE = env.float("SKM_FLAG_UNIFORM_SHARE", default=0.9)  # share giving the same nine answers...
+SKM_FLAG_UNIFORM_MIN_RESPONDENTS = env.int("SKM_FLAG_UNIFORM_MIN_RESPONDENTS", default=30)  # ...from this many on
+SKM_FLAG_IKM_CHANGE = env.float("SKM_FLAG_IKM_CHANGE", default=10.0)  # points against the previous period
+SKM_WIDE_INTERVAL = env.float("SKM_WIDE_INTERVAL", default=10.0)  # a 95 % interval wider than this is "wide"
 
 # Production hardening (DJANGO_DEBUG=0): HTTPS only, secure cookies, HSTS.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -9,7 +9,10 @@ from .health import health
 urlpatterns = [
     path("", report_views.public_results, name="home"),
     path("hasil/", report_views.public_results, name="public_results"),
+    path("hasil/bukti/<int:pk>/", report_views.public_evidence, name="public_evidence"),
     path("hasil/<str:kode>/", report_views.public_results, name="public_results_period"),
+    path("hasil/<str:kode>/responden.csv", report_views.public_responses_csv, name="public_responses_csv"),
+    path("hasil/<str:periode>/<str:kode>/", report_views.public_followup, name="public_followup"),
     path("", include("surveys.urls")),
     path("", include("units.urls")),
     path("", include("reports.urls")),

@@ -35,6 +35,9 @@ class QuestionnaireForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": SARAN_MAX_LENGTH}),
     )
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    # Filled in by the page's script when the respondent sends the form (it may wait offline on the
+    # device); empty without JavaScript, where the server's clock says when.
+    diisi_pada = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     # Hidden from people by CSS; bots that fill every field reveal themselves.
     website = forms.CharField(
         required=False, label=_("Leave this field empty"),
@@ -71,14 +74,16 @@ class QuestionnaireForm(forms.Form):
             Fieldset(_("Suggestion"), "saran", css_class="card card-body mb-3"),
             Div(HONEYPOT_FIELD, css_class="hp", aria_hidden="true"),
             "submission_id",
+            "diisi_pada",
             Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
         )
         return helper
 
     def renew_submission_id(self) -> None:
-        """A missing or tampered hidden id: give the re-rendered form a fresh one and say so."""
+        """A missing or tampered hidden field: give the re-rendered form a fresh id, no filling time, and say so."""
         self.data = self.data.copy()
         self.data["submission_id"] = str(uuid.uuid4())
+        self.data["diisi_pada"] = ""
         self.add_error(None, _("The form was incomplete. Check your answers and send it again."))
 
     def is_bot(self) -> bool:
@@ -112,3 +117,16 @@ class PeriodForm(forms.Form):
         except ValueError:
             raise forms.ValidationError(_("Write the period as YYYY-S1 or YYYY-S2, e.g. 2027-S1.")) from None
         return kode
+
+
+class PrivacyNoticeForm(forms.Form):
+    teks = forms.CharField(
+        label=_("Text of the privacy notice"), max_length=20000,
+        help_text=_("Plain text: line breaks are kept, HTML is shown as written."),
+        widget=forms.Textarea(attrs={"rows": 24}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
@@ -153,6 +154,9 @@ class Response(models.Model):
     # Keyed hash of the client address (never the address itself), for abuse detection.
     client_hash = models.CharField(_("client hash"), max_length=64, blank=True, editable=False, db_default="")
     saran_ditangani = models.BooleanField(_("suggestion handled"), default=False, db_default=False)
+    # When the respondent sent the form on their device (it may have waited offline); it decides
+    # the period. Empty for imports and rows from before it was kept: their date is submitted_at.
+    diisi_pada = models.DateTimeField(_("filled in at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -173,6 +177,12 @@ class Response(models.Model):
         return tuple(getattr(self, f) for f in UNSUR_FIELDS)
 
 
+def filled_at() -> Coalesce:
+    """When a response was filled in: the device's time for online forms (they may arrive later,
+    after waiting offline), else submitted_at (imports carry the date of the paper form)."""
+    return Coalesce("diisi_pada", "submitted_at")
+
+
 class RateLimitBucket(models.Model):
     """A token bucket kept in the database, so limits hold without Redis and across workers."""
 
@@ -186,3 +196,22 @@ class RateLimitBucket(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PrivacyNotice(models.Model):
+    """The privacy notice (UU 27/2022) shown at /privasi/: one row, its text edited by the city admin."""
+
+    teks = models.TextField(_("text"), max_length=20000)
+    diubah_pada = models.DateTimeField(_("changed at"), auto_now=True)
+    diubah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    SINGLETON_PK = 1
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+
+    def __str__(self) -> str:
+        return str(_("privacy notice"))

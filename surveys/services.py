@@ -7,9 +7,10 @@ import hashlib
 import io
 import re
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,8 +18,9 @@ from django.utils.translation import gettext as _
 from units.audit import audit_record
 from units.models import Unit
 
-from .models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, RateLimitBucket, Response
+from .models import UNSUR_FIELDS, ImportBatch, filled_at, Pekerjaan, Pendidikan, Period, PrivacyNotice, RateLimitBucket, Response
 from .periods import semester_code, semester_dates
+from .selectors import period_open_on
 from .tabular import ImportFailed, RowError, Value, read_table
 
 RESPONSE_COLUMNS_REQUIRED = ("kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", *UNSUR_FIELDS)
@@ -32,6 +34,10 @@ _COPY_CHUNK = 20_000
 
 class PeriodLocked(Exception):
     """The period is locked: its responses and report are final."""
+
+
+class SubmissionRefused(Exception):
+    """A questionnaire that will never be stored as it is (e.g. its filling time); the message is for the respondent."""
 
 
 def period_get_or_create(*, kode: str) -> Period:
@@ -64,6 +70,11 @@ def period_lock(*, kode: str, user: Any = None) -> Period:
         period.status = Period.Status.LOCKED
         period.save(update_fields=["status"])
         audit_record(user=user, action="periode_kunci", period=period)
+    # The published figures and the fingerprint of the responses, taken in the same transaction
+    # (a period locked before snapshots existed gets one when it is locked again).
+    from reports.services import period_snapshot_create
+
+    period_snapshot_create(period=period)
     return period
 
 
@@ -310,20 +321,40 @@ def rate_limit_consume(*, key: str, capacity: int, per_seconds: float) -> bool:
 
 
 def response_submit(
-    *, unit: Unit, period: Period, answers: dict[str, Any], submission_id: Any, client_hash: str = "",
-    channel: str = Response.Channel.ONLINE,
+    *, unit: Unit, answers: dict[str, Any], submission_id: Any, client_hash: str = "",
+    channel: str = Response.Channel.ONLINE, period: Period | None = None, filled_at: datetime | None = None,
 ) -> tuple[Response, bool]:
-    """Store one questionnaire, dated now, in an open period containing today; (response, created).
+    """Store one questionnaire; (response, created). A repeated submission id returns the first response.
 
-    A repeated submission id returns the first response.
+    `filled_at` is when the respondent sent it on their device (now if unknown): a form kept
+    offline arrives later but belongs to the period open on the day it was filled in. It may
+    not lie in the future (beyond SKM_CLOCK_SKEW_SECONDS) nor more than SKM_OFFLINE_MAX_AGE_DAYS
+    back. Without `period`, the open period containing that day takes it; a given `period`
+    must be open and contain it. Raises SubmissionRefused or PeriodLocked with a message for the respondent.
     """
-    today = timezone.localdate()
-    if period.status != Period.Status.OPEN or not period.tanggal_mulai <= today <= period.tanggal_selesai:
+    now = timezone.now()
+    filled = filled_at or now
+    if filled > now + timedelta(seconds=settings.SKM_CLOCK_SKEW_SECONDS):
+        raise SubmissionRefused(
+            _("The time these answers were filled in lies in the future; check the date and time of this device.")
+        )
+    if filled < now - timedelta(days=settings.SKM_OFFLINE_MAX_AGE_DAYS):
+        raise SubmissionRefused(
+            _("These answers were filled in more than %(days)s days ago and can no longer be sent.")
+            % {"days": settings.SKM_OFFLINE_MAX_AGE_DAYS}
+        )
+    filled = min(filled, now)  # a clock slightly ahead is tolerated, never stored
+    day = timezone.localdate(filled)
+    if period is None:
+        period = period_open_on(day)
+        if period is None:
+            raise PeriodLocked(_period_closed_message(day))
+    elif period.status != Period.Status.OPEN or not period.tanggal_mulai <= day <= period.tanggal_selesai:
         raise PeriodLocked(_("period %(kode)s does not accept responses now") % {"kode": period.kode})
     try:
         with transaction.atomic():
             response = Response.objects.create(
-                unit=unit, period=period, submitted_at=timezone.now(), submission_id=submission_id,
+                unit=unit, period=period, submitted_at=now, diisi_pada=filled, submission_id=submission_id,
                 client_hash=client_hash, channel=channel, **answers,
             )
     except IntegrityError:
@@ -333,6 +364,36 @@ def response_submit(
             raise
         return existing, False
     return response, True
+
+
+def _period_closed_message(day: date) -> str:
+    if Period.objects.filter(status=Period.Status.LOCKED, tanggal_mulai__lte=day, tanggal_selesai__gte=day).exists():
+        return _("The survey period is closed; these answers cannot be sent.")
+    return _("No survey period was open on the day these answers were filled in; they cannot be sent.")
+
+
+RATE_LIMIT_BUCKET_STALE_SECONDS = 24 * 3600  # any bucket is full again long before
+
+
+def retention_purge(*, now: datetime | None = None) -> dict[str, int]:
+    """Clear the client hash of responses older than SKM_CLIENT_HASH_RETENTION_DAYS and delete stale
+    rate limit buckets: abuse detection needs neither for long, and UU 27/2022 wants no more kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.SKM_CLIENT_HASH_RETENTION_DAYS)
+    hashes = Response.objects.filter(submitted_at__lt=cutoff).exclude(client_hash="").update(client_hash="")
+    buckets, _deleted = RateLimitBucket.objects.filter(
+        updated__lt=now.timestamp() - RATE_LIMIT_BUCKET_STALE_SECONDS
+    ).delete()
+    return {"client_hashes": hashes, "rate_limit_buckets": buckets}
+
+
+def privacy_notice_save(*, teks: str, user: Any) -> PrivacyNotice:
+    """Replace the privacy notice's text; the audit trail keeps who wrote which text."""
+    notice, _created = PrivacyNotice.objects.update_or_create(
+        pk=PrivacyNotice.SINGLETON_PK, defaults={"teks": teks, "diubah_oleh": user}
+    )
+    audit_record(user=user, action="privasi_ubah", detail=teks)
+    return notice
 
 
 DEMO_PERIOD = "2023-S2"
@@ -421,7 +482,9 @@ def responses_export_csv(*, period: Period, output) -> int:
     rows = (
         Response.objects.filter(period=period)
         .order_by("pk")
-        .values_list("unit__kode", "submitted_at", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
+        # The day a form was filled in is the one inside its period, even when it arrived later.
+        .annotate(tanggal=filled_at())
+        .values_list("unit__kode", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
                      *UNSUR_FIELDS, "saran", "channel")
     )
     count = 0

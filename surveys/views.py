@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import math
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from reports.selectors import latest_followup_period
 from units.access import city_admin_required
 from units.audit import audit_record
 from units.models import Unit
 
 from .clients import client_address, client_hash
-from .forms import PeriodForm, QuestionnaireForm
-from .selectors import period_open_on, unsur_list
+from .forms import PeriodForm, PrivacyNoticeForm, QuestionnaireForm
 from .models import Period
-from .services import PeriodLocked, period_get_or_create, period_lock, period_open, rate_limit_consume, response_submit
+from .selectors import period_open_on, privacy_notice_text, response_stored, unsur_list
+from .services import (
+    PeriodLocked, SubmissionRefused, period_get_or_create, period_lock, period_open, privacy_notice_save,
+    rate_limit_consume, response_submit,
+)
 
 RATE_WINDOW_SECONDS = 3600
 
@@ -34,45 +41,132 @@ def _public_unit(kode: str) -> Unit:
 
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
+    """The form; a post from its script (Accept: application/json, possibly sent long after from
+    the device's queue) gets a JSON answer, a plain post a page, with the same rules."""
     unit = _public_unit(kode)
-    period = period_open_on()
-    if not unit.aktif or period is None:
-        return render(request, "surveys/closed.html", {"unit": unit})
     form_kwargs = {
         "unsur": unsur_list(),
         "jenis_layanan": list(unit.jenis_layanan.values_list("nama", flat=True)),
     }
-    if request.method == "POST":
-        form = QuestionnaireForm(request.POST, **form_kwargs)
-        if form.is_valid():
-            thanks = redirect("surveys:thanks", kode=unit.kode)
-            if form.is_bot():
-                return thanks  # let it believe it succeeded; store nothing
-            hashed = client_hash(client_address(request))
-            if not rate_limit_consume(
-                key=f"survei:{unit.pk}:{hashed}",
-                capacity=settings.SKM_SUBMISSIONS_PER_HOUR,
-                per_seconds=RATE_WINDOW_SECONDS,
-            ):
-                return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
-            try:
-                # A form posted again (double tap, reload) finds its first response and stores nothing.
-                response_submit(
-                    unit=unit, period=period, answers=form.answers(),
-                    submission_id=form.cleaned_data["submission_id"], client_hash=hashed,
-                )
-            except PeriodLocked:
-                return render(request, "surveys/closed.html", {"unit": unit})
-            return thanks
-        if "submission_id" in form.errors:
-            form.renew_submission_id()
-    else:
+    if request.method == "GET":
+        period = period_open_on()
+        if not unit.aktif or period is None:
+            return render(request, "surveys/closed.html", {"unit": unit})
         form = QuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
-    return render(request, "surveys/questionnaire.html", {"unit": unit, "period": period, "form": form})
+        return _questionnaire_page(request, unit, form)
+    answer = _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
+    if not unit.aktif:
+        return answer.refused(_("This unit's survey is closed; these answers cannot be sent."), closed=True)
+    form = QuestionnaireForm(request.POST, **form_kwargs)
+    if not form.is_valid():
+        return answer.invalid(form)
+    if form.is_bot():
+        return answer.stored()  # let it believe it succeeded; store nothing
+    submission_id = form.cleaned_data["submission_id"]
+    # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success.
+    if response_stored(submission_id=submission_id):
+        return answer.stored()
+    hashed = client_hash(client_address(request))
+    if not rate_limit_consume(
+        key=f"survei:{unit.pk}:{hashed}", capacity=settings.SKM_SUBMISSIONS_PER_HOUR, per_seconds=RATE_WINDOW_SECONDS
+    ):
+        return answer.rate_limited()
+    try:
+        response_submit(
+            unit=unit, answers=form.answers(), submission_id=submission_id, client_hash=hashed,
+            filled_at=form.cleaned_data["diisi_pada"],
+        )
+    except PeriodLocked as error:
+        return answer.refused(str(error), closed=True)
+    except SubmissionRefused as error:
+        return answer.refused(str(error))
+    return answer.stored()
+
+
+def _questionnaire_page(request: HttpRequest, unit: Unit, form: QuestionnaireForm) -> HttpResponse:
+    return render(request, "surveys/questionnaire.html", {"unit": unit, "form": form})
+
+
+def _retry_after() -> str:
+    # Seconds until a refused client has a token again (refused attempts cost one, down to a debt of one).
+    return str(math.ceil(2 * RATE_WINDOW_SECONDS / settings.SKM_SUBMISSIONS_PER_HOUR))
+
+
+class _PageAnswer:
+    """The outcomes of a plain post (no JavaScript): pages."""
+
+    def __init__(self, request: HttpRequest, unit: Unit):
+        self.request, self.unit = request, unit
+
+    def stored(self) -> HttpResponse:
+        return redirect("surveys:thanks", kode=self.unit.kode)
+
+    def invalid(self, form: QuestionnaireForm) -> HttpResponse:
+        if form.errors.keys() & {"submission_id", "diisi_pada"}:
+            form.renew_submission_id()
+        return _questionnaire_page(self.request, self.unit, form)
+
+    def refused(self, message: str, closed: bool = False) -> HttpResponse:
+        # A closed survey gets the usual "closed" page; anything else (the filling time) says why.
+        return render(self.request, "surveys/closed.html", {"unit": self.unit, "message": "" if closed else message})
+
+    def rate_limited(self) -> HttpResponse:
+        response = render(self.request, "surveys/rate_limited.html", {"unit": self.unit}, status=429)
+        response["Retry-After"] = _retry_after()
+        return response
+
+
+class _JsonAnswer:
+    """The outcomes of a post from the page's script, which keeps the form queued until "ok" or "refused"."""
+
+    def __init__(self, unit: Unit):
+        self.unit = unit
+
+    def stored(self) -> HttpResponse:
+        return JsonResponse({"status": "ok"})
+
+    def invalid(self, form: QuestionnaireForm) -> HttpResponse:
+        errors = {field: [str(text) for text in texts] for field, texts in form.errors.items()}
+        message = _("These answers are incomplete or not valid and cannot be sent; please fill in the form again.")
+        return JsonResponse({"status": "invalid", "message": message, "errors": errors}, status=400)
+
+    def refused(self, message: str, closed: bool = False) -> HttpResponse:
+        return JsonResponse({"status": "refused", "message": message}, status=409)
+
+    def rate_limited(self) -> HttpResponse:
+        message = _("Too many questionnaires from this connection in the last hour; they will be sent later.")
+        response = JsonResponse({"status": "rate_limited", "message": message}, status=429)
+        response["Retry-After"] = _retry_after()
+        return response
 
 
 def thanks(request: HttpRequest, kode: str) -> HttpResponse:
-    return render(request, "surveys/thanks.html", {"unit": _public_unit(kode)})
+    unit = _public_unit(kode)
+    return render(request, "surveys/thanks.html", {"unit": unit, "followup_period": latest_followup_period(unit)})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The questionnaire's service worker, served under /survei/ so that its scope covers every
+    form; its code is in static files, whose (in production hashed) addresses only Django knows."""
+    scripts = ", ".join(json.dumps(static(name)) for name in ("js/survey-queue.js", "js/survey-sw.js"))
+    body = f"self.SKM_STATIC_URL = {json.dumps(settings.STATIC_URL)};\nimportScripts({scripts});\n"
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # browsers check for a new version on every visit
+    return response
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/privacy.html", {"teks": privacy_notice_text()})
+
+
+@city_admin_required
+def privacy_edit(request: HttpRequest) -> HttpResponse:
+    form = PrivacyNoticeForm(request.POST or None, initial={"teks": privacy_notice_text()})
+    if request.method == "POST" and form.is_valid():
+        privacy_notice_save(teks=form.cleaned_data["teks"], user=request.user)
+        messages.success(request, _("The privacy notice is saved."))
+        return redirect("surveys:privacy_edit")
+    return render(request, "surveys/privacy_edit.html", {"form": form})
 
 
 @city_admin_required

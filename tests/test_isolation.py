@@ -62,6 +62,8 @@ def url_values(name, params, data):
             values[param] = "png"
         elif param == "action":
             values[param] = "kunci"
+        elif param == "code":  # a data-quality flag
+            values[param] = "over_population"
         elif param == "pk":
             values[param] = data["response"] if "saran" in name else data["job"] if "job" in name else data["action"]
         else:

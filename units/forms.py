@@ -74,6 +74,10 @@ class RealisasiForm(_CrispyForm):
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
     bukti_tautan = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https", help_text=_("Or a link to the evidence."))
+    bukti_publik = forms.BooleanField(
+        label=_("Show the evidence on the public follow-up page"), required=False,
+        help_text=_("Only if it contains no personal data (names, faces, ID numbers)."),
+    )
 
     def clean_bukti_file(self):
         upload = self.cleaned_data.get("bukti_file")

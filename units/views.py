@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from reports.models import PrioritasUnsur
 from reports.selectors import next_period, unit_dashboard
+from reports.views import evidence_file_response
 from reports.skm import round_half_up
 from reports.services import (
     prioritas_set,
@@ -190,7 +191,7 @@ def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = action_for_user(request.user, pk)
     form = RealisasiForm(
         request.POST or None, request.FILES or None,
-        initial={"progres": action.progres, "bukti_tautan": action.bukti_tautan},
+        initial={"progres": action.progres, "bukti_tautan": action.bukti_tautan, "bukti_publik": action.bukti_publik},
     )
     period = action.prioritas.period
     if request.method == "POST" and form.is_valid():
@@ -198,6 +199,7 @@ def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
             realisasi_record(
                 user=request.user, action=action, progres=form.cleaned_data["progres"],
                 bukti_file=form.cleaned_data["bukti_file"], bukti_tautan=form.cleaned_data["bukti_tautan"],
+                bukti_publik=form.cleaned_data["bukti_publik"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -210,14 +212,7 @@ def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bukti_view(request: HttpRequest, pk: int) -> FileResponse:
-    action = action_for_user(request.user, pk)
-    if not action.bukti_file:
-        raise Http404("no evidence file")
-    extension = action.bukti_file.name.rsplit(".", 1)[-1]
-    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(extension, "application/octet-stream")
-    response = FileResponse(action.bukti_file.open("rb"), content_type=content_type, filename=f"bukti-{action.pk}.{extension}")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_file_response(action_for_user(request.user, pk))
 
 
 @login_required

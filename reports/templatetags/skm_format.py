@@ -17,3 +17,23 @@ def angka(value: Fraction | float | int | None, places: int = 2) -> str:
     if isinstance(value, float):
         value = Fraction(value)
     return number_format(round_half_up(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.inclusion_tag("reports/partials/interval_bar.html")
+def interval_bar(ikm: Fraction | None, bounds: tuple[float, float] | None, respondents: int = 0) -> dict:
+    """The IKM's 95 % interval as a bar on the IKM scale (zoomed to 60..100 when it fits there)."""
+    if ikm is None or bounds is None:
+        return {"bar": None, "respondents": respondents}
+    low, high = bounds
+    scale_min = 60 if low >= 60 else 25
+
+    def position(value: float) -> float:
+        return (value - scale_min) / (100 - scale_min) * 100
+
+    return {
+        "bar": {
+            "low": low, "high": high, "scale_min": scale_min, "left": position(low),
+            "width": max(position(high) - position(low), 0.5), "mark": position(float(ikm)),
+        },
+        "respondents": respondents,
+    }

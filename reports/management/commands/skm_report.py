@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reports.documents import report_data, write_report_xlsx
-from reports.pdf_report import city_report_pdf, unit_report_pdf
 from surveys.models import Period
 from units.models import Unit
 
@@ -38,10 +37,14 @@ class Command(BaseCommand):
             elif fmt == "xlsx":
                 with path.open("wb") as stream:
                     write_report_xlsx(data, stream, plans_of=period_obj)
-            elif unit_obj is not None:
-                path.write_bytes(unit_report_pdf(unit=unit_obj, period=period_obj))
             else:
-                path.write_bytes(city_report_pdf(period=period_obj))
+                # Imported here: WeasyPrint and the charts take seconds to load, JSON needs neither.
+                from reports.pdf_report import city_report_pdf, unit_report_pdf
+
+                if unit_obj is not None:
+                    path.write_bytes(unit_report_pdf(unit=unit_obj, period=period_obj))
+                else:
+                    path.write_bytes(city_report_pdf(period=period_obj))
         except OSError as exc:
             raise CommandError(_("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}) from None
         overall = data["overall"]

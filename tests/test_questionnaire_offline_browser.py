@@ -1,0 +1,108 @@
+"""Issue 10 in a real phone-sized browser: a questionnaire filled without signal is kept on the
+device, shown as "tersimpan, akan dikirim", and sent exactly once when the network returns."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from surveys.models import Response
+from surveys.services import period_lock
+from test_questionnaire_browser import ANSWERS, fill_profile
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread
+
+QUEUED = "#antrian [data-state=queued]"
+
+
+def fill(page):
+    fill_profile(page)
+    for field, value in ANSWERS.items():
+        page.click(f"label[for=id_{field}_{value - 1}]")
+    page.fill("#id_saran", "Diisi tanpa sinyal.")
+
+
+def open_form(page, live_server):
+    page.goto(f"{live_server.url}/survei/UPP016/")
+    # The service worker is running and has stored the form for offline use.
+    page.wait_for_function(
+        "navigator.serviceWorker.ready.then(() => caches.open('skm-survei-v1'))"
+        ".then(cache => cache.match(location.pathname)).then(Boolean)",
+        polling=200, timeout=10_000,
+    )
+
+
+def wait_for_responses(count, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while Response.objects.count() != count:
+        assert time.monotonic() < deadline, f"{Response.objects.count()} responses, expected {count}"
+        time.sleep(0.2)
+
+
+def submit_offline(page):
+    page.context.set_offline(True)
+    fill(page)
+    page.click("input[type=submit]")
+    expect(page.locator(QUEUED)).to_contain_text("Tersimpan, akan dikirim")
+
+
+def test_a_form_sent_offline_is_kept_and_stored_once_when_online(open_period, live_server, phone):
+    open_form(phone, live_server)
+    first_id = phone.input_value("#id_submission_id")
+    submit_offline(phone)
+    assert phone.input_value("#id_umur") == ""  # the form is free for the next respondent, with a new id
+    assert phone.input_value("#id_submission_id") != first_id
+    # Offline, the stored form still opens (from the service worker), with the queue and a fresh id.
+    phone.reload()
+    expect(phone.locator(QUEUED)).to_be_visible()
+    assert phone.input_value("#id_submission_id") not in {first_id, ""}
+    time.sleep(1)
+    assert Response.objects.count() == 0
+    queued = phone.evaluate("SkmQueue.all()")
+
+    phone.context.set_offline(False)
+    wait_for_responses(1)
+    expect(phone.locator(QUEUED)).to_have_count(0)
+    expect(phone.locator("#antrian")).to_contain_text("sudah terkirim")
+    stored = Response.objects.get()
+    assert str(stored.submission_id) == first_id == queued[0]["id"]
+    assert stored.answers == tuple(ANSWERS.values()) and stored.saran == "Diisi tanpa sinyal."
+    assert stored.diisi_pada is not None and stored.diisi_pada <= stored.submitted_at
+
+    # The same submission replayed three times (a retry whose answer was lost) stays one response.
+    outcomes = phone.evaluate("item => Promise.all([1, 2, 3].map(() => SkmQueue.send({...item})))", queued[0])
+    assert outcomes == ["sent"] * 3
+    time.sleep(0.5)
+    assert Response.objects.count() == 1
+
+
+def test_a_queued_form_whose_period_was_locked_is_refused_visibly(open_period, live_server, phone):
+    open_form(phone, live_server)
+    submit_offline(phone)
+    period_lock(kode=open_period.kode)
+    phone.context.set_offline(False)
+    refused = phone.locator("#antrian [data-state=refused]")
+    expect(refused).to_contain_text("Periode survei sudah ditutup; jawaban ini tidak dapat dikirim.", timeout=15_000)
+    assert Response.objects.count() == 0
+    phone.reload()  # still there, now on the "survey closed" page, until the respondent dismisses it
+    expect(refused).to_be_visible()
+    refused.get_by_role("button", name="Tutup").click()
+    expect(refused).to_have_count(0)
+    assert phone.evaluate("SkmQueue.all()") == []
+
+
+def test_a_queued_form_whose_csrf_cookie_expired_gets_a_fresh_token(open_period, live_server, phone):
+    open_form(phone, live_server)
+    submit_offline(phone)
+    phone.context.clear_cookies()  # the first send is refused by CSRF; a fresh form brings a new token
+    phone.context.set_offline(False)
+    wait_for_responses(1)
+    expect(phone.locator("#antrian")).to_contain_text("sudah terkirim")
+
+
+def test_online_a_double_tap_stores_one_response_and_thanks(open_period, live_server, phone):
+    open_form(phone, live_server)
+    fill(phone)
+    phone.dblclick("input[type=submit]")
+    phone.wait_for_url("**/terima-kasih/")
+    assert Response.objects.count() == 1
