@@ -430,12 +430,13 @@ def demo_load() -> dict[str, Any]:
     already = ImportBatch.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
     if not already and not period.is_locked:
         responses_import(data=data, filename=f"demo-{DEMO_PERIOD}.csv", period=period)
-    period_lock(kode=DEMO_PERIOD)
     previous = period_get_or_create(kode=DEMO_PREVIOUS_PERIOD)
-    period_lock(kode=previous.kode)
     from reports.services import demo_follow_up_load
 
     demo_follow_up_load(period=period, previous=previous, reference=demo.load_reference_units())
+    # Locked once the plans and their realization are in: the lock's snapshot is the report.
+    period_lock(kode=previous.kode)
+    period_lock(kode=DEMO_PERIOD)
     # The current semester is open, so the questionnaire can be tried at once.
     current = period_get_or_create(kode=semester_code(timezone.localdate()))
     if current.status == Period.Status.DRAFT:

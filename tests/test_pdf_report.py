@@ -104,6 +104,15 @@ def test_indonesian_words_and_placeholders():
 def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     call_command("load_demo", stdout=io.StringIO())
     period = Period.objects.get(kode="2023-S2")
+    # The demo locks 2023-S2 once its plans and the 2023-S1 realization are in: the snapshot
+    # taken at locking is the published report, and the stored responses still match it.
+    from reports.documents import report_data
+    from reports.selectors import period_verify
+
+    snapshot = report_data(period=period)
+    assert snapshot == period.snapshot.data
+    assert (snapshot["overall"]["ikm"], snapshot["overall"]["realization"]) == (90.69, 88.41)
+    assert period_verify(period).ok
     FrontMatter.objects.create(period=period, tanggal=date(2024, 1, 31), penandatangan_nama="Dr. H. Contoh Wali, M.Si.")
     for label, urutan, ikm in (("2018", 201800, "84.12"), ("2022", 202200, "91.10")):
         HistoricalIkm.objects.create(label=label, urutan=urutan, ikm=Decimal(ikm))
