@@ -37,7 +37,7 @@ DEMOGRAPHIC_TITLES = {
 }
 
 
-ROLLUP_METHOD = "unweighted mean over the child units with responses"
+ROLLUP_METHOD = "rata-rata tanpa bobot dari unit di bawahnya yang memiliki responden"  # the city row's rule
 
 
 def _number(value: Fraction | None, places: int = 2) -> float | None:

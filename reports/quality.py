@@ -7,6 +7,7 @@ query over the period (window functions or a GROUP BY), not a loop over response
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -56,9 +57,10 @@ class Flag:
 
     @property
     def fingerprint(self) -> str:
-        """What a reviewer saw: the facts that, if they change, call for another look."""
+        """What a reviewer saw: a SHA-256 of the facts that, if they change, call for another look."""
         keys = _FINGERPRINT_KEYS[self.code]
-        return json.dumps({key: self.facts[key] for key in keys}, sort_keys=True, default=str)
+        facts = json.dumps({key: self.facts[key] for key in keys}, sort_keys=True, default=str)
+        return hashlib.sha256(facts.encode()).hexdigest()
 
     @property
     def reviewed(self) -> bool:
@@ -88,13 +90,18 @@ _FINGERPRINT_KEYS = {
     BURST: ("clients", "hashes"),
     DUPLICATE: ("repeats",),
     OVER_POPULATION: ("populasi",),
-    UNIFORM_ANSWERS: ("answers",),
-    IKM_CHANGE: ("previous_period", "direction"),
+    UNIFORM_ANSWERS: ("answers", "band"),
+    IKM_CHANGE: ("previous_period", "direction", "band"),
 }
 
 
 def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M")
+
+
+def _band(value: Fraction) -> int:
+    """Five-point steps: a reviewed flag opens again when its size moves into another step."""
+    return int(value // 5)
 
 
 def _display(value: Fraction, places: int = 2) -> str:
@@ -128,58 +135,69 @@ def unit_flags(*, period: Period, result: UnitResult) -> list[Flag]:
 
 
 def _bursts(responses) -> Iterable[Flag]:
-    """Online responses for one unit from one client (keyed hash), `K` or more filled in within the window.
-
-    Filling times, not arrival: a phone that sends its offline queue at once is no burst.
+    """Online responses for one unit from one client (keyed hash), `K` or more within the window,
+    on either timeline: when they arrived (a script posting fast), or when they were filled in
+    (a device's own times; a phone sending its offline queue at once arrives as a burst too,
+    which a reviewer recognises from the evidence).
 
     The database lags each response by K-1 within its (unit, client): a row whose lagged time is
     inside the window closes a burst.
     """
     size, window = settings.SKM_FLAG_BURST_RESPONSES, timedelta(minutes=settings.SKM_FLAG_BURST_MINUTES)
     online = responses.filter(channel=Response.Channel.ONLINE).exclude(client_hash="")
-    closing = (
-        online.annotate(
-            at=filled_at(),
-            earlier=Window(Lag(filled_at(), offset=size - 1), partition_by=[F("unit_id"), F("client_hash")],
-                           order_by=[filled_at().asc(), F("pk").asc()]),
+    timelines = (F("submitted_at"), filled_at())
+    clients: set[tuple[int, str]] = set()
+    for time in timelines:
+        closing = (
+            online.annotate(
+                at=time,
+                earlier=Window(Lag(time, offset=size - 1), partition_by=[F("unit_id"), F("client_hash")],
+                               order_by=[time.asc(), F("pk").asc()]),
+            )
+            .filter(earlier__isnull=False)
+            .values_list("unit_id", "client_hash", "at", "earlier")
         )
-        .filter(earlier__isnull=False)
-        .values_list("unit_id", "client_hash", "at", "earlier")
-    )
-    clients = {(unit_id, client) for unit_id, client, at, earlier in closing if at - earlier <= window}
+        clients |= {(unit_id, client) for unit_id, client, at, earlier in closing if at - earlier <= window}
     if not clients:
         return
-    times: dict[tuple[int, str], list[datetime]] = {}
-    for unit_id, client, at in (
+    times: dict[tuple[int, str], tuple[list[datetime], list[datetime]]] = {}
+    for unit_id, client, arrived, filled in (
         online.filter(client_hash__in={client for _unit, client in clients})
-        .annotate(at=filled_at())
-        .order_by("at", "pk")
-        .values_list("unit_id", "client_hash", "at")
+        .annotate(filled=filled_at())
+        .values_list("unit_id", "client_hash", "submitted_at", "filled")
     ):
         if (unit_id, client) in clients:
-            times.setdefault((unit_id, client), []).append(at)
-    per_unit: dict[int, list[tuple[str, list[datetime]]]] = {}
-    for (unit_id, client), stamps in times.items():
-        per_unit.setdefault(unit_id, []).append((client, stamps))
+            arrivals, fillings = times.setdefault((unit_id, client), ([], []))
+            arrivals.append(arrived)
+            fillings.append(filled)
+    per_unit: dict[int, list[tuple[str, tuple[int, datetime, datetime, int]]]] = {}
+    for (unit_id, client), (arrivals, fillings) in times.items():
+        worst = max(_largest_window(sorted(arrivals), window, size), _largest_window(sorted(fillings), window, size))
+        per_unit.setdefault(unit_id, []).append((client, worst))
     for unit_id, items in sorted(per_unit.items()):
-        largest, start, end, in_bursts = 0, None, None, 0
-        for _client, stamps in items:
-            in_burst = [False] * len(stamps)
-            low = 0
-            for high, at in enumerate(stamps):  # the largest window ending at each response
-                while at - stamps[low] > window:
-                    low += 1
-                count = high - low + 1
-                if count >= size:
-                    in_burst[low:high + 1] = [True] * count
-                if count > largest:
-                    largest, start, end = count, stamps[low], at
-            in_bursts += sum(in_burst)
+        largest, start, end, _in_burst = max(worst for _client, worst in items)
         yield Flag(BURST, unit_id, {
-            "clients": len(items), "largest": largest, "start": start, "end": end, "responses": in_bursts,
-            # Short prefixes of the keyed hashes: enough to tell devices apart, nothing to recover.
-            "hashes": sorted(client[:8] for client, _stamps in items),
+            "clients": len(items), "largest": largest, "start": start, "end": end,
+            "responses": sum(worst[3] for _client, worst in items),
+            # Short prefixes of the keyed hashes tell devices apart in the fingerprint (itself hashed).
+            "hashes": sorted(client[:8] for client, _worst in items),
         })
+
+
+def _largest_window(stamps: list[datetime], window: timedelta, size: int) -> tuple[int, datetime, datetime, int]:
+    """(largest count within `window`, its first and last time, how many times are in a window of `size` or more)."""
+    largest, start, end = 0, stamps[0], stamps[0]
+    in_burst = [False] * len(stamps)
+    low = 0
+    for high, at in enumerate(stamps):  # the largest window ending at each time
+        while at - stamps[low] > window:
+            low += 1
+        count = high - low + 1
+        if count >= size:
+            in_burst[low:high + 1] = [True] * count
+        if count > largest:
+            largest, start, end = count, stamps[low], at
+    return largest, start, end, sum(in_burst)
 
 
 def _duplicates(responses) -> Iterable[Flag]:
@@ -209,7 +227,7 @@ def _over_population(results: list[UnitResult]) -> Iterable[Flag]:
 
 
 def _uniform_answers(responses, results: list[UnitResult]) -> Iterable[Flag]:
-    """Units where the most common set of nine answers covers the configured share or more."""
+    """Units where the most common set of nine answers covers more than the configured share."""
     share, minimum = Fraction(str(settings.SKM_FLAG_UNIFORM_SHARE)), settings.SKM_FLAG_UNIFORM_MIN_RESPONDENTS
     by_unit = {r.unit_id: r for r in results if r.respondents >= minimum}
     if not by_unit:
@@ -230,11 +248,12 @@ def _uniform_answers(responses, results: list[UnitResult]) -> Iterable[Flag]:
             top[row["unit_id"]] = (row["n"], answers)
     for unit_id, (count, answers) in sorted(top.items()):
         respondents = by_unit[unit_id].respondents
-        if Fraction(count, respondents) >= share:
+        if Fraction(count, respondents) > share:
             yield Flag(UNIFORM_ANSWERS, unit_id, {
                 "count": count, "respondents": respondents,
                 "percent": _display(Fraction(100 * count, respondents), 1),
                 "answers": "-".join(str(a) for a in answers),
+                "band": _band(Fraction(100 * count, respondents)),
             })
 
 
@@ -253,6 +272,7 @@ def _ikm_changes(period: Period, results: list[UnitResult]) -> Iterable[Flag]:
             yield Flag(IKM_CHANGE, now.unit_id, {
                 "previous_period": before.kode, "previous": _display(earlier.ikm), "current": _display(now.ikm),
                 "change": ("+" if change > 0 else "") + _display(change), "direction": "up" if change > 0 else "down",
+                "band": _band(abs(change)),
             })
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any, Iterable
 
-from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Max, Min, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ class UnitResult:
             return None
         return stats.unit_estimate(
             answer_total=sum(self.answer_sums), square_total=self.square_sum,
-            respondents=self.respondents, population=self.populasi,
+            respondents=self.respondents, population=self.populasi or None,
         )
 
     @property
@@ -220,6 +220,11 @@ def rollups(*, period: Period, results: list[UnitResult] | None = None, parent: 
 
 
 AGE_BUCKETS = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49), (">= 50", 50, None))
+
+
+def age_bucket(umur: int) -> str:
+    """The report's age band of an age."""
+    return next(label for label, low, high in AGE_BUCKETS if (low is None or umur >= low) and (high is None or umur <= high))
 
 
 def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict[str, list[DemographicRow]]:
@@ -426,10 +431,8 @@ def followup(*, unit: Unit, period: Period) -> Followup:
 
 def latest_followup_period(unit: Unit) -> Period | None:
     """The latest locked period in which the unit has responses: what its thank-you page links to."""
-    return (
-        Period.objects.filter(status=Period.Status.LOCKED, responses__unit=unit)
-        .order_by("-tanggal_mulai").distinct().first()
-    )
+    answered = Response.objects.filter(period=OuterRef("pk"), unit=unit)
+    return Period.objects.filter(Exists(answered), status=Period.Status.LOCKED).order_by("-tanggal_mulai").first()
 
 
 @dataclass(frozen=True)

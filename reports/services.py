@@ -24,7 +24,7 @@ from units.audit import audit_record
 from units.models import Unit
 
 from .models import FlagReview, KatalogTindakLanjut, PeriodSnapshot, PrioritasUnsur, TindakLanjut
-from .selectors import next_period, unit_results
+from .selectors import age_bucket, next_period, unit_results
 
 MAX_PRIORITIES = 3
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -354,11 +354,12 @@ def generator_status() -> str | None:
     return None
 
 
-# The canonical CSV of a locked period: anonymized (no client hash, no suggestion, no ids),
-# UTF-8, LF line ends, one header line, rows ordered by these columns (text compared
-# byte-wise), so the same responses always give the same bytes and the same SHA-256.
+# The canonical CSV of a locked period: anonymized (no client hash, no suggestion, no ids; the
+# day instead of the time, age bands instead of ages, so a respondent is not re-identified),
+# UTF-8, LF line ends, one header line, rows ordered by unit code, then by all their values as
+# text (compared by code point), so the same responses always give the same bytes and SHA-256.
 CANONICAL_COLUMNS = (
-    "kode_unit", "waktu_isi", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
+    "kode_unit", "tanggal_isi", "kelompok_umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
     *UNSUR_FIELDS, "cara_pengisian",
 )
 _CANONICAL_FIELDS = (
@@ -370,31 +371,38 @@ _BYTEWISE = {"postgresql": "C", "sqlite": "BINARY"}
 
 def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[str, str], int]:
     """Write the period's canonical responses CSV; returns its SHA-256, the SHA-256 of each
-    unit's rows (keyed by unit code) and the number of rows. Streamed: any size fits."""
+    unit's rows (keyed by unit code) and the number of rows. Streamed one unit at a time."""
     collation = _BYTEWISE.get(connection.vendor)
-    text_fields = {"unit__kode", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan", "channel"}
-    order = [Collate(F(name), collation) if collation and name in text_fields else F(name) for name in _CANONICAL_FIELDS]
     rows = (
         Response.objects.filter(period=period).annotate(waktu_isi=filled_at())
-        .order_by(*order).values_list(*_CANONICAL_FIELDS)
+        .order_by(Collate(F("unit__kode"), collation) if collation else "unit__kode")
+        .values_list(*_CANONICAL_FIELDS)
     )
     total, units, count = hashlib.sha256(), {}, 0
-    current, unit_hash = None, None
 
-    def emit(line: bytes) -> None:
-        total.update(line)
-        output.write(line)
+    def emit_unit(kode: str, lines: list[tuple[str, ...]]) -> None:
+        digest = hashlib.sha256()
+        for values in sorted(lines):
+            line = _csv_line(values)
+            digest.update(line)
+            total.update(line)
+            output.write(line)
+        units[kode] = digest.hexdigest()
 
-    emit(_csv_line(CANONICAL_COLUMNS))
-    for values in rows.iterator(chunk_size=5000):
-        line = _csv_line((values[0], timezone.localtime(values[1]).strftime("%Y-%m-%d %H:%M:%S"), *values[2:]))
-        if values[0] != current:
-            current, unit_hash = values[0], hashlib.sha256()
-            units[current] = unit_hash
-        unit_hash.update(line)
-        emit(line)
+    header = _csv_line(CANONICAL_COLUMNS)
+    total.update(header)
+    output.write(header)
+    current, lines = None, []
+    for kode, waktu, umur, *rest in rows.iterator(chunk_size=5000):
+        if kode != current:
+            if current is not None:
+                emit_unit(current, lines)
+            current, lines = kode, []
+        lines.append((kode, timezone.localtime(waktu).strftime("%Y-%m-%d"), age_bucket(umur), *(str(v) for v in rest)))
         count += 1
-    return total.hexdigest(), {kode: digest.hexdigest() for kode, digest in units.items()}, count
+    if current is not None:
+        emit_unit(current, lines)
+    return total.hexdigest(), units, count
 
 
 def _csv_line(values) -> bytes:

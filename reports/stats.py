@@ -36,10 +36,13 @@ def unit_estimate(*, answer_total: int, square_total: int, respondents: int, pop
 
     `answer_total` is the sum over responses of their nine answers, `square_total` the sum of
     the squares of those per-response sums. None for fewer than two respondents, unless they
-    are the whole population (then the IKM is exact).
+    are the whole population (then the IKM is exact). A population smaller than the number of
+    respondents is not believed (the over-population flag says so): no correction then.
     """
     n = respondents
-    census = population is not None and n >= population
+    if population is not None and population < n:
+        population = None
+    census = population is not None and n == population
     if n < 1 or (n < 2 and not census):
         return None
     mean = Fraction(answer_total, n) * _SCORE_PER_ANSWER_TOTAL
@@ -49,7 +52,8 @@ def unit_estimate(*, answer_total: int, square_total: int, respondents: int, pop
     variance_totals = Fraction(n * square_total - answer_total * answer_total, n * (n - 1))
     variance_of_mean = variance_totals * _SCORE_PER_ANSWER_TOTAL**2 / n
     if population is not None:
-        variance_of_mean *= Fraction(population - n, population - 1)
+        # Sampling without replacement: Var(mean) = (1 - n/N) s^2 / n with s^2 the sample variance.
+        variance_of_mean *= Fraction(population - n, population)
     return MeanEstimate(float(mean), float(variance_of_mean), n - 1)
 
 

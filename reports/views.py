@@ -74,8 +74,11 @@ def public_followup(request: HttpRequest, periode: str, kode: str) -> HttpRespon
 def public_responses_csv(request: HttpRequest, kode: str) -> FileResponse:
     """The canonical, anonymized CSV of a locked period: the file whose SHA-256 the results page shows."""
     snapshot = get_object_or_404(PeriodSnapshot, period__kode=kode, period__status=Period.Status.LOCKED)
-    return FileResponse(snapshot.csv_file.open("rb"), as_attachment=True, filename=f"skm-{kode}-responden.csv",
-                        content_type="text/csv; charset=utf-8")
+    try:
+        stream = snapshot.csv_file.open("rb")
+    except FileNotFoundError:  # media lost (e.g. restored without its volume): verify_period tells more
+        raise Http404("snapshot file missing") from None
+    return FileResponse(stream, as_attachment=True, filename=f"skm-{kode}-responden.csv", content_type="text/csv; charset=utf-8")
 
 
 def public_evidence(request: HttpRequest, pk: int) -> FileResponse:

@@ -181,6 +181,8 @@ SKM_FLAG_UNIFORM_SHARE = env.float("SKM_FLAG_UNIFORM_SHARE", default=0.9)  # sha
 SKM_FLAG_UNIFORM_MIN_RESPONDENTS = env.int("SKM_FLAG_UNIFORM_MIN_RESPONDENTS", default=30)  # ...from this many on
 SKM_FLAG_IKM_CHANGE = env.float("SKM_FLAG_IKM_CHANGE", default=10.0)  # points against the previous period
 SKM_WIDE_INTERVAL = env.float("SKM_WIDE_INTERVAL", default=10.0)  # a 95 % interval wider than this is "wide"
+if SKM_FLAG_BURST_RESPONSES < 2 or not 0 < SKM_FLAG_UNIFORM_SHARE < 1:
+    raise ImproperlyConfigured("SKM_FLAG_BURST_RESPONSES must be at least 2 and SKM_FLAG_UNIFORM_SHARE between 0 and 1")
 
 # Production hardening (DJANGO_DEBUG=0): HTTPS only, secure cookies, HSTS.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -49,7 +49,9 @@ def test_locking_stores_a_snapshot_whose_csv_is_canonical_and_anonymous(locked):
     assert hashlib.sha256(content).hexdigest() == snapshot.csv_sha256 and snapshot.rows == 8
     lines = content.decode("utf-8").split("\n")
     assert lines[0] == ",".join(CANONICAL_COLUMNS) and lines[-1] == ""
-    assert lines[1].startswith("UPP016,2023-08-01 09:30:00,20,P,S1,KARYAWAN,Layanan Umum,4,4,3,")
+    # The day, not the time; the age band, not the age: nobody is re-identified from a row.
+    assert lines[1] == "UPP016,2023-08-01,20-29,P,S1,KARYAWAN,Layanan Umum,4,4,3,4,4,4,4,4,4,import"
+    assert len(set(lines[1:5])) == 1  # four respondents in their twenties, same answers: four equal rows
     assert [line.split(",")[0] for line in lines[1:-1]] == ["UPP016"] * 4 + ["UPP017"] * 3 + ["UPP033"]
     assert "Rahasia" not in content.decode() and "f" * 64 not in content.decode()
     assert set(snapshot.unit_sha256) == {"UPP016", "UPP017", "UPP033"}
@@ -109,7 +111,7 @@ def test_a_parents_rollup_is_the_mean_of_its_children(reference_units, tmp_path)
     by_code = {r["code"]: r for r in data["rollups"]}
     assert set(by_code) == {"UPP017", "UPP032", "UPP033", "UPP034", "UPP035"}
     assert by_code["UPP033"]["ikm"] == float(round((children[0].ikm + children[1].ikm) / 2, 2))
-    assert by_code["UPP033"]["units"] == 2 and "mean" in by_code["UPP033"]["method"]
+    assert by_code["UPP033"]["units"] == 2 and "rata-rata tanpa bobot" in by_code["UPP033"]["method"]
     assert by_code["UPP017"]["ikm"] is None and by_code["UPP017"]["units"] == 0
 
 

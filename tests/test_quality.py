@@ -56,8 +56,8 @@ def scipy_interval(rows, population=None):
     scores = np.array([sum(int(r[f]) for f in UNSUR_FIELDS) / 9 * 25 for r in rows])
     n = len(scores)
     sem = scipy_stats.sem(scores)
-    if population is not None:
-        sem *= np.sqrt((population - n) / (population - 1))
+    if population is not None:  # simple random sampling without replacement (Cochran)
+        sem *= np.sqrt(1 - n / population)
     low, high = scipy_stats.t.interval(0.95, n - 1, loc=scores.mean(), scale=sem)
     return max(25.0, low), min(100.0, high)
 
@@ -73,15 +73,16 @@ def result_of(period, kode):
 
 
 @pytest.mark.parametrize("n", [2, 3, 7, 40, 400])
-@pytest.mark.parametrize("population", [None, "large", "close"])
+@pytest.mark.parametrize("population", [None, "large", "close", "exceeded"])
 def test_the_interval_equals_scipys_t_interval(reference_units, tmp_path, n, population):
     rows = random_rows("UPP016", n, seed=n)
     period = import_rows(tmp_path, rows)
-    populasi = {None: None, "large": 50_000, "close": n + 3}[population]
+    populasi = {None: None, "large": 50_000, "close": n + 3, "exceeded": n - 1}[population]
     if populasi:
         UnitPeriod.objects.create(unit=Unit.objects.get(kode="UPP016"), period=period, populasi=populasi)
     low, high = result_of(period, "UPP016").ikm_ci95
-    expected_low, expected_high = scipy_interval(rows, populasi)
+    # More respondents than the population is not believed (a flag says so): no correction.
+    expected_low, expected_high = scipy_interval(rows, populasi if population != "exceeded" else None)
     assert low == pytest.approx(expected_low, abs=1e-9)
     assert high == pytest.approx(expected_high, abs=1e-9)
     if populasi == n + 3 and n >= 7:  # nearly everyone answered: the correction narrows the interval a lot
@@ -199,8 +200,8 @@ def test_identical_paper_rows_typed_twice_are_flagged_but_not_hours_apart(refere
     assert codes(period, "UPP017") == []
 
 
-@pytest.mark.parametrize("identical, flagged", [(27, True), (26, False)])
-def test_nearly_identical_answers_are_flagged_from_ninety_percent(reference_units, tmp_path, identical, flagged):
+@pytest.mark.parametrize("identical, flagged", [(28, True), (27, False)])
+def test_nearly_identical_answers_are_flagged_over_ninety_percent(reference_units, tmp_path, identical, flagged):
     rows = [response_row(kode_unit="UPP016", umur=str(20 + i), tanggal=f"2023-08-{1 + i:02d} 10:00") for i in range(identical)]
     rows += [response_row(kode_unit="UPP016", umur=str(60 + i), u3="2", tanggal=f"2023-09-{1 + i:02d} 10:00") for i in range(30 - identical)]
     period = import_rows(tmp_path, rows)
@@ -361,3 +362,34 @@ def test_the_internal_report_has_the_data_quality_annex_and_the_public_one_not(f
     public = city_report_html(period=flagged_period, public_edition=True)
     assert "CATATAN KUALITAS DATA" not in public
 
+
+
+def online_responses(period, kode, client, arrivals, fillings):
+    unit = Unit.objects.get(kode=kode)
+    Response.objects.bulk_create([
+        Response(unit=unit, period=period, submitted_at=arrived, diisi_pada=filled, umur=20 + i % 50, jenis_kelamin="P",
+                 pendidikan="S1", pekerjaan="KARYAWAN", channel="online", client_hash=client, **{f: 4 for f in UNSUR_FIELDS})
+        for i, (arrived, filled) in enumerate(zip(arrivals, fillings))
+    ])
+
+
+def test_a_script_claiming_old_filling_times_is_still_a_burst_by_arrival(reference_units, tmp_path):
+    period = import_rows(tmp_path, [response_row(kode_unit="UPP016")])
+    start = datetime.fromisoformat("2023-09-10T10:00:00+07:00")
+    arrivals = [start + timedelta(seconds=20 * i) for i in range(6)]
+    fillings = [start - timedelta(days=i, hours=3) for i in range(6)]  # "filled offline" days apart
+    online_responses(period, "UPP016", "b" * 64, arrivals, fillings)
+    (burst,) = [f for f in quality.unit_flags(period=period, result=result_of(period, "UPP016")) if f.code == "burst"]
+    assert burst.facts["largest"] == 6
+
+
+def test_a_flag_with_many_devices_can_be_reviewed(city_client, tmp_path, settings):
+    period = import_rows(tmp_path, [response_row(kode_unit="UPP017")])
+    start = datetime.fromisoformat("2023-09-10T10:00:00+07:00")
+    for device in range(45):  # e.g. a school class on the office wifi... 45 keyed hashes
+        times = [start + timedelta(hours=device, minutes=i) for i in range(5)]
+        online_responses(period, "UPP017", hashlib.sha256(str(device).encode()).hexdigest(), times, times)
+    response = review(city_client, "Kelas sekolah berkunjung, diperiksa", code="burst")
+    assert response.status_code == 302
+    (flag,) = [f for f in quality.unit_flags(period=period, result=result_of(period, "UPP017")) if f.code == "burst"]
+    assert flag.facts["clients"] == 45 and flag.reviewed

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +70,9 @@ class UnitPeriod(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="period_settings")
     period = models.ForeignKey("surveys.Period", on_delete=models.CASCADE, related_name="unit_settings")
-    populasi = models.PositiveIntegerField(_("population of service users"), null=True, blank=True)
+    populasi = models.PositiveIntegerField(
+        _("population of service users"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
     metode = models.CharField(_("survey method"), max_length=100, default=DEFAULT_METODE)
 
     class Meta:

@@ -20,10 +20,11 @@ def angka(value: Fraction | float | int | None, places: int = 2) -> str:
 
 
 @register.inclusion_tag("reports/partials/interval_bar.html")
-def interval_bar(ikm: Fraction | None, bounds: tuple[float, float] | None, respondents: int = 0) -> dict:
-    """The IKM's 95 % interval as a bar on the IKM scale (zoomed to 60..100 when it fits there)."""
+def interval_bar(ikm: Fraction | None, bounds: tuple[float, float] | None, respondents: int = 0, combined: bool = False) -> dict:
+    """The IKM's 95 % interval as a bar on the IKM scale (zoomed to 60..100 when it fits there).
+    `combined`: a mean over units (city, rollup), which has no interval while a unit has fewer than two respondents."""
     if ikm is None or bounds is None:
-        return {"bar": None, "respondents": respondents}
+        return {"bar": None, "respondents": respondents, "combined": combined}
     low, high = bounds
     scale_min = 60 if low >= 60 else 25
 
@@ -36,4 +37,5 @@ def interval_bar(ikm: Fraction | None, bounds: tuple[float, float] | None, respo
             "width": max(position(high) - position(low), 0.5), "mark": position(float(ikm)),
         },
         "respondents": respondents,
+        "combined": combined,
     }
