@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Iterable
@@ -34,7 +35,9 @@ class UnitResult:
     last_at: datetime | None
     square_sum: int | None = None  # sum over responses of (their nine answers' sum) squared
 
-    @property
+    # Computed once per result (exact fractions are not free and templates ask several times);
+    # cached_property writes the instance dict, which a frozen dataclass allows.
+    @cached_property
     def estimate(self) -> stats.MeanEstimate | None:
         if not self.respondents or self.square_sum is None:
             return None
@@ -43,21 +46,21 @@ class UnitResult:
             respondents=self.respondents, population=self.populasi or None,
         )
 
-    @property
+    @cached_property
     def ikm_ci95(self) -> tuple[float, float] | None:
         return stats.interval(self.estimate)
 
-    @property
+    @cached_property
     def unsur(self) -> tuple[Fraction, ...] | None:
         if not self.respondents:
             return None
         return tuple(skm.unsur_value(s, self.respondents) for s in self.answer_sums)
 
-    @property
+    @cached_property
     def ikm(self) -> Fraction | None:
         return skm.ikm(self.answer_sums, self.respondents) if self.respondents else None
 
-    @property
+    @cached_property
     def kategori(self) -> skm.Kategori | None:
         value = self.ikm
         return skm.kategori(value) if value is not None else None

@@ -38,6 +38,9 @@ class QuestionnaireForm(forms.Form):
     # Filled in by the page's script when the respondent sends the form (it may wait offline on the
     # device); empty without JavaScript, where the server's clock says when.
     diisi_pada = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # Set by the script (and its queue) just before each post, by the same device clock: the server
+    # takes the delay between the two, not the clock, which may be off by hours (services.device_filling_time).
+    dikirim_pada = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     # Hidden from people by CSS; bots that fill every field reveal themselves.
     website = forms.CharField(
         required=False, label=_("Leave this field empty"),
@@ -75,6 +78,7 @@ class QuestionnaireForm(forms.Form):
             Div(HONEYPOT_FIELD, css_class="hp", aria_hidden="true"),
             "submission_id",
             "diisi_pada",
+            "dikirim_pada",
             Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
         )
         return helper
@@ -83,7 +87,7 @@ class QuestionnaireForm(forms.Form):
         """A missing or tampered hidden field: give the re-rendered form a fresh id, no filling time, and say so."""
         self.data = self.data.copy()
         self.data["submission_id"] = str(uuid.uuid4())
-        self.data["diisi_pada"] = ""
+        self.data["diisi_pada"] = self.data["dikirim_pada"] = ""
         self.add_error(None, _("The form was incomplete. Check your answers and send it again."))
 
     def is_bot(self) -> bool:

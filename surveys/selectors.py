@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+
+from units.models import Unit
 
 from .models import Period, PrivacyNotice, Response, Unsur
 
@@ -31,9 +35,15 @@ def unsur_list() -> list[Unsur]:
     return cache.get_or_set(UNSUR_CACHE_KEY, lambda: list(Unsur.objects.order_by("urutan")), UNSUR_CACHE_SECONDS)
 
 
-def response_stored(*, submission_id: Any) -> bool:
-    """Whether a questionnaire with this id is already stored: its repeats answer success at once."""
-    return submission_id is not None and Response.objects.filter(submission_id=submission_id).exists()
+def response_stored(*, submission_id: Any, unit: Unit) -> bool:
+    """Whether this unit already stored a questionnaire with this id (as posted: any text, a UUID
+    or not). Its repeats answer success before anything else is checked: the answer was stored
+    even if the unit closed or its service list changed since."""
+    try:
+        key = uuid.UUID(str(submission_id))
+    except ValueError:
+        return False
+    return Response.objects.filter(submission_id=key, unit=unit).exists()
 
 
 # Shipped until the city admin writes its own (UU 27/2022 on personal data protection).
@@ -48,7 +58,7 @@ Data yang dikumpulkan
 - Waktu pengisian.
 Kami tidak meminta nama, NIK, nomor telepon, alamat, atau email. Mohon jangan menuliskannya di kolom saran.
 
-Untuk mencegah penyalahgunaan (misalnya pengisian berulang secara otomatis), alamat jaringan perangkat Anda tidak disimpan; yang disimpan hanya sandi satu arah (hash berkunci) dari alamat itu, dan sandi itu dihapus setelah {days} hari.
+Untuk mencegah penyalahgunaan (misalnya pengisian berulang secara otomatis), alamat jaringan perangkat Anda tidak disimpan; yang disimpan hanya kode acak satu arah (hash berkunci) dari alamat itu, dan kode itu dihapus setelah {days} hari.
 
 Tujuan dan penggunaan
 Jawaban diolah menjadi Indeks Kepuasan Masyarakat (IKM) tiap unit dan kota. Hasil yang diterbitkan hanya berupa angka gabungan; saran dibaca oleh pengelola unit untuk perbaikan layanan. Data tidak dijual dan tidak diberikan kepada pihak lain di luar keperluan tersebut.

@@ -320,20 +320,38 @@ def rate_limit_consume(*, key: str, capacity: int, per_seconds: float) -> bool:
     return tokens >= 0
 
 
+def device_filling_time(*, filled: datetime | None, sent: datetime | None, now: datetime) -> datetime | None:
+    """When a questionnaire was filled in, on the server's clock.
+
+    `filled` and `sent` are the device's clock when the respondent sent the form and when the
+    script posted it (the queue may post it much later). Their difference does not depend on how
+    wrong that clock is, so the filling time is `now` minus that delay (never less than 0).
+    Without `sent` (queued by an older page) only the device's absolute time is known; None
+    without `filled` (no JavaScript: the server's time is the filling time).
+    """
+    if filled is None or sent is None:
+        return filled
+    return now - max(sent - filled, timedelta())
+
+
 def response_submit(
     *, unit: Unit, answers: dict[str, Any], submission_id: Any, client_hash: str = "",
     channel: str = Response.Channel.ONLINE, period: Period | None = None, filled_at: datetime | None = None,
+    sent_at: datetime | None = None,
 ) -> tuple[Response, bool]:
     """Store one questionnaire; (response, created). A repeated submission id returns the first response.
 
-    `filled_at` is when the respondent sent it on their device (now if unknown): a form kept
+    `filled_at` is when the respondent sent it on their device and `sent_at` when the device
+    posted it, both by the device's clock (see device_filling_time; now if unknown): a form kept
     offline arrives later but belongs to the period open on the day it was filled in. It may
     not lie in the future (beyond SKM_CLOCK_SKEW_SECONDS) nor more than SKM_OFFLINE_MAX_AGE_DAYS
     back. Without `period`, the open period containing that day takes it; a given `period`
-    must be open and contain it. Raises SubmissionRefused or PeriodLocked with a message for the respondent.
+    must be open and contain it. The period is checked again, locked, in the transaction that
+    inserts, so no response lands after period_lock has taken its snapshot. Raises
+    SubmissionRefused or PeriodLocked with a message for the respondent.
     """
     now = timezone.now()
-    filled = filled_at or now
+    filled = device_filling_time(filled=filled_at, sent=sent_at, now=now) or now
     if filled > now + timedelta(seconds=settings.SKM_CLOCK_SKEW_SECONDS):
         raise SubmissionRefused(
             _("The time these answers were filled in lies in the future; check the date and time of this device.")
@@ -345,14 +363,27 @@ def response_submit(
         )
     filled = min(filled, now)  # a clock slightly ahead is tolerated, never stored
     day = timezone.localdate(filled)
-    if period is None:
+    chosen = period is None
+    if chosen:
         period = period_open_on(day)
         if period is None:
             raise PeriodLocked(_period_closed_message(day))
-    elif period.status != Period.Status.OPEN or not period.tanggal_mulai <= day <= period.tanggal_selesai:
-        raise PeriodLocked(_("period %(kode)s does not accept responses now") % {"kode": period.kode})
+
+    def refuse() -> PeriodLocked:
+        if chosen:
+            return PeriodLocked(_period_closed_message(day))
+        return PeriodLocked(_("period %(kode)s does not accept responses now") % {"kode": period.kode})
+
+    def accepts(current: Period) -> bool:
+        return current.status == Period.Status.OPEN and current.tanggal_mulai <= day <= current.tanggal_selesai
+
+    if not accepts(period):
+        raise refuse()
     try:
         with transaction.atomic():
+            # period_lock holds this row while it locks and takes its snapshot: wait for it, then look again.
+            if not accepts(Period.objects.select_for_update().get(pk=period.pk)):
+                raise refuse()
             response = Response.objects.create(
                 unit=unit, period=period, submitted_at=now, diisi_pada=filled, submission_id=submission_id,
                 client_hash=client_hash, channel=channel, **answers,
@@ -362,6 +393,11 @@ def response_submit(
         existing = Response.objects.filter(submission_id=submission_id).first() if submission_id else None
         if existing is None:
             raise
+        if existing.unit_id != unit.pk:
+            # Not a repeat: another unit's questionnaire already carries this id.
+            raise SubmissionRefused(
+                _("These answers carry the code of a questionnaire already sent to another unit; please fill in the form again.")
+            ) from None
         return existing, False
     return response, True
 

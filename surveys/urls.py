@@ -5,6 +5,7 @@ from . import views
 app_name = "surveys"
 urlpatterns = [
     path("survei/sw.js", views.service_worker, name="service_worker"),
+    path("survei/token.json", views.token, name="token"),  # no unit's form: those end in a slash
     path("survei/<str:kode>/", views.questionnaire, name="questionnaire"),
     path("survei/<str:kode>/terima-kasih/", views.thanks, name="thanks"),
     path("privasi/", views.privacy, name="privacy"),

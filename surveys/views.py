@@ -10,10 +10,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reports.selectors import latest_followup_period
 from units.access import city_admin_required
@@ -55,6 +58,10 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
         form = QuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
         return _questionnaire_page(request, unit, form)
     answer = _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
+    # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
+    # even if the unit closed or its questions changed since it was stored.
+    if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
+        return answer.stored()
     if not unit.aktif:
         return answer.refused(_("This unit's survey is closed; these answers cannot be sent."), closed=True)
     form = QuestionnaireForm(request.POST, **form_kwargs)
@@ -63,9 +70,6 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
     if form.is_bot():
         return answer.stored()  # let it believe it succeeded; store nothing
     submission_id = form.cleaned_data["submission_id"]
-    # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success.
-    if response_stored(submission_id=submission_id):
-        return answer.stored()
     hashed = client_hash(client_address(request))
     if not rate_limit_consume(
         key=f"survei:{unit.pk}:{hashed}", capacity=settings.SKM_SUBMISSIONS_PER_HOUR, per_seconds=RATE_WINDOW_SECONDS
@@ -74,7 +78,7 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
     try:
         response_submit(
             unit=unit, answers=form.answers(), submission_id=submission_id, client_hash=hashed,
-            filled_at=form.cleaned_data["diisi_pada"],
+            filled_at=form.cleaned_data["diisi_pada"], sent_at=form.cleaned_data["dikirim_pada"],
         )
     except PeriodLocked as error:
         return answer.refused(str(error), closed=True)
@@ -84,7 +88,10 @@ def questionnaire(request: HttpRequest, kode: str) -> HttpResponse:
 
 
 def _questionnaire_page(request: HttpRequest, unit: Unit, form: QuestionnaireForm) -> HttpResponse:
-    return render(request, "surveys/questionnaire.html", {"unit": unit, "form": form})
+    return render(
+        request, "surveys/questionnaire.html",
+        {"unit": unit, "form": form, "hash_retention_days": settings.SKM_CLIENT_HASH_RETENTION_DAYS},
+    )
 
 
 def _retry_after() -> str:
@@ -102,7 +109,7 @@ class _PageAnswer:
         return redirect("surveys:thanks", kode=self.unit.kode)
 
     def invalid(self, form: QuestionnaireForm) -> HttpResponse:
-        if form.errors.keys() & {"submission_id", "diisi_pada"}:
+        if form.errors.keys() & {"submission_id", "diisi_pada", "dikirim_pada"}:
             form.renew_submission_id()
         return _questionnaire_page(self.request, self.unit, form)
 
@@ -149,10 +156,22 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """The questionnaire's service worker, served under /survei/ so that its scope covers every
     form; its code is in static files, whose (in production hashed) addresses only Django knows."""
     scripts = ", ".join(json.dumps(static(name)) for name in ("js/survey-queue.js", "js/survey-sw.js"))
-    body = f"self.SKM_STATIC_URL = {json.dumps(settings.STATIC_URL)};\nimportScripts({scripts});\n"
+    body = (
+        f"self.SKM_STATIC_URL = {json.dumps(settings.STATIC_URL)};\n"
+        f"self.SKM_TOKEN_URL = {json.dumps(reverse('surveys:token'))};\n"
+        f"importScripts({scripts});\n"
+    )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # browsers check for a new version on every visit
     return response
+
+
+@never_cache
+@require_GET
+def token(request: HttpRequest) -> HttpResponse:
+    """A CSRF token (and its cookie) for the device's queue: a form that waited offline may carry a
+    token whose cookie is gone, while its own page now says "closed" or no longer exists."""
+    return JsonResponse({"token": get_token(request)})
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

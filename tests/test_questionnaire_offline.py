@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Period, RateLimitBucket, Response
-from surveys.services import period_lock, responses_export_csv
+from surveys.services import PeriodLocked, device_filling_time, period_lock, response_submit, responses_export_csv
 from units.access import CITY_ADMIN_GROUP
 from units.models import AuditEvent, Unit, UnitAdmin
 
@@ -110,6 +110,124 @@ def test_a_filling_time_too_old_is_refused(open_period, client, settings):
     assert Response.objects.count() == 1
 
 
+# The device's clock may be off: the server takes the delay it measured (dikirim_pada - diisi_pada)
+
+def device(offset, delay=timedelta(seconds=2)):
+    """diisi_pada and dikirim_pada of a device whose clock is `offset` off, posting `delay` after filling in."""
+    sent = timezone.now() + offset
+    return {"diisi_pada": (sent - delay).isoformat(), "dikirim_pada": sent.isoformat()}
+
+
+def assert_filled_about(expected):
+    stored = Response.objects.order_by("-pk").first()
+    assert abs(stored.diisi_pada - expected) < timedelta(seconds=10), (stored.diisi_pada, expected)
+    assert stored.diisi_pada <= stored.submitted_at
+
+
+@pytest.mark.parametrize("offset", [timedelta(hours=3), -timedelta(days=10)], ids=["3h-ahead", "10d-behind"])
+def test_a_device_clock_far_off_still_stores_with_the_server_time(open_period, client, offset):
+    Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=timezone.localdate() - timedelta(days=60))
+    response = send(client, answers(**device(offset)))
+    assert response.json() == {"status": "ok"}
+    assert_filled_about(timezone.now())
+    assert Response.objects.get().period == open_period
+
+
+def test_a_queued_form_is_dated_back_by_the_delay_its_device_measured(open_period, client):
+    Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=timezone.localdate() - timedelta(days=60))
+    assert send(client, answers(**device(timedelta(), delay=timedelta(hours=2)))).json() == {"status": "ok"}
+    assert_filled_about(timezone.now() - timedelta(hours=2))
+    # The same with a clock a day ahead: only the delay counts.
+    assert send(client, answers(**device(timedelta(days=1), delay=timedelta(hours=2)))).json() == {"status": "ok"}
+    assert_filled_about(timezone.now() - timedelta(hours=2))
+
+
+def test_the_corrected_time_decides_the_period_and_the_age_limit(open_period, client, settings):
+    settings.SKM_OFFLINE_MAX_AGE_DAYS = 7
+    today = timezone.localdate()
+    Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=today)
+    Period.objects.create(
+        kode="2099-S1", tanggal_mulai=today - timedelta(days=30), tanggal_selesai=today - timedelta(days=1), status="open"
+    )
+    # A clock two days behind: filled in today, in today's period.
+    assert send(client, answers(**device(-timedelta(days=2)))).json() == {"status": "ok"}
+    assert Response.objects.get().period == open_period
+    # Waiting eight days on a device whose clock is right today is too old all the same.
+    refused = send(client, answers(**device(timedelta(days=3), delay=timedelta(days=8)))).json()
+    assert refused["status"] == "refused" and "lebih dari 7 hari" in refused["message"]
+    assert Response.objects.count() == 1
+
+
+def test_the_device_filling_time_never_lies_after_the_server_time():
+    now = timezone.now()
+    filled = now + timedelta(hours=5)
+    assert device_filling_time(filled=filled, sent=filled + timedelta(minutes=30), now=now) == now - timedelta(minutes=30)
+    # The clock set back between filling in and posting: no negative delay.
+    assert device_filling_time(filled=filled, sent=filled - timedelta(hours=1), now=now) == now
+    # An item queued by an older page (no dikirim_pada): the device's own time, checked as it is.
+    assert device_filling_time(filled=filled, sent=None, now=now) == filled
+    assert device_filling_time(filled=None, sent=filled, now=now) is None
+
+
+def test_a_plain_post_from_the_script_is_corrected_too(open_period, client):
+    response = client.post(url(), answers(**device(timedelta(hours=3))))
+    assert response.status_code == 302
+    assert_filled_about(timezone.now())
+
+
+# A retry of a stored answer hears success before anything else is checked
+
+def test_a_retry_after_the_unit_closed_or_its_services_changed_still_hears_success(open_period, client):
+    data = answers(diisi_pada=filled())
+    assert send(client, data).json() == {"status": "ok"}
+    unit = Unit.objects.get(kode="UPP016")
+    unit.jenis_layanan.filter(nama="KTP elektronik").delete()  # the stored answer's service is gone
+    assert send(client, data).json() == {"status": "ok"}
+    Unit.objects.filter(pk=unit.pk).update(aktif=False)
+    assert send(client, data).json() == {"status": "ok"}
+    page = client.post(url(), data)
+    assert page.status_code == 302 and page["Location"] == reverse("surveys:thanks", args=["UPP016"])
+    assert Response.objects.count() == 1
+
+
+def test_an_id_stored_for_another_unit_is_no_success_here(open_period, client):
+    data = answers(diisi_pada=filled(), jenis_layanan=None)
+    assert client.post(url("UPP017"), data, **JSON).json() == {"status": "ok"}
+    refused = send(client, {**data, "jenis_layanan": "KTP elektronik"})
+    assert refused.status_code == 409 and refused.json()["status"] == "refused"
+    assert "unit lain" in refused.json()["message"]
+    # Treated as any other post: the closed unit, an incomplete form.
+    assert send(client, answers(submission_id=data["submission_id"], u4=None)).json()["status"] == "invalid"
+    Unit.objects.filter(kode="UPP016").update(aktif=False)
+    assert "ditutup" in send(client, data).json()["message"]
+    assert list(Response.objects.values_list("unit__kode", flat=True)) == ["UPP017"]
+
+
+def test_a_garbled_submission_id_is_treated_as_usual(open_period, client):
+    response = send(client, answers(submission_id="bukan-uuid", diisi_pada=filled()))
+    assert response.status_code == 400 and response.json()["errors"].keys() == {"submission_id"}
+
+
+# Locking and submitting at the same time
+
+def test_a_submission_with_a_stale_open_period_is_refused_once_it_is_locked(open_period, monkeypatch):
+    stale = Period.objects.get(pk=open_period.pk)
+    period_lock(kode=open_period.kode)
+    assert stale.status == "open"  # what a submission read just before the lock
+    values = {
+        "umur": 30, "jenis_kelamin": "L", "pendidikan": "S1", "pekerjaan": "KARYAWAN", "jenis_layanan": "",
+        "saran": "", **{f"u{k}": 3 for k in range(1, 10)},
+    }
+    unit = Unit.objects.get(kode="UPP016")
+    with pytest.raises(PeriodLocked):
+        response_submit(unit=unit, answers=values, submission_id=uuid.uuid4(), period=stale, channel="paper")
+    # The same when the open period was looked up (by the filling day) just before the lock.
+    monkeypatch.setattr("surveys.services.period_open_on", lambda day=None: stale)
+    with pytest.raises(PeriodLocked, match="sudah ditutup"):
+        response_submit(unit=unit, answers=values, submission_id=uuid.uuid4())
+    assert Response.objects.count() == 0
+
+
 def test_queued_sends_are_rate_limited(open_period, client, settings):
     settings.SKM_SUBMISSIONS_PER_HOUR = 2
     statuses = [send(client, answers(diisi_pada=filled())).status_code for _ in range(3)]
@@ -175,13 +293,29 @@ def test_the_service_worker_is_served_with_a_scope_covering_the_forms(client):
     assert reverse("surveys:service_worker") == "/survei/sw.js"  # its default scope is /survei/
     body = response.content.decode()
     assert 'importScripts("/static/js/survey-queue.js", "/static/js/survey-sw.js")' in body
+    assert 'self.SKM_TOKEN_URL = "/survei/token.json";' in body
+
+
+def test_the_token_address_gives_a_fresh_csrf_token_without_a_form(open_period):
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(reverse("surveys:token"))
+    assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+    token = response.json()["token"]
+    assert "csrftoken" in response.cookies
+    # Good for a queued form even of a unit whose survey is closed: the refusal gets through.
+    Unit.objects.filter(kode="UPP016").update(aktif=False)
+    refused = send(client, answers(diisi_pada=filled(), csrfmiddlewaretoken=token))
+    assert refused.status_code == 409 and refused.json()["status"] == "refused"
+    assert Client().post(reverse("surveys:token")).status_code == 405
 
 
 def test_the_form_tells_its_script_what_it_needs(open_period, client):
     html = client.get(url()).content.decode()
     assert 'data-service-worker="/survei/sw.js"' in html and 'data-thanks-url="/survei/UPP016/terima-kasih/"' in html
     assert 'data-text-queued="Tersimpan, akan dikirim' in html
-    assert 'name="diisi_pada"' in html
+    assert 'data-token-url="/survei/token.json"' in html
+    assert 'data-text-failed="Jawaban ini tidak dapat dikirim (kode {code})."' in html
+    assert 'name="diisi_pada"' in html and 'name="dikirim_pada"' in html
 
 
 # Privacy notice
@@ -197,12 +331,15 @@ def test_the_form_states_what_is_collected_before_the_first_question(open_period
     notice = html.index('href="/privasi/"')
     assert notice < html.index('name="umur"') < html.index('name="u1"')
     assert "NIK" in html[:notice] and "nomor telepon" in html[:notice]
+    # The keyed hash of the network address is kept too, for a while.
+    assert "kode acak satu arah dari alamat jaringan" in html[:notice] and "180 hari" in html[:notice]
 
 
 def test_the_privacy_page_is_public_with_a_default_text(client, settings):
     settings.SKM_CLIENT_HASH_RETENTION_DAYS = 90
     html = client.get(reverse("surveys:privacy")).content.decode()
     assert "Nomor 27 Tahun 2022" in html and "NIK" in html and "90 hari" in html
+    assert "kode acak satu arah (hash berkunci)" in html and "sandi" not in html  # "sandi" reads as a password
 
 
 def test_the_city_admin_edits_the_notice_shown_as_escaped_text(client):

@@ -2,17 +2,22 @@
 device, shown as "tersimpan, akan dikirim", and sent exactly once when the network returns."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.models import Response
 from surveys.services import period_lock
+from units.models import Unit
 from test_questionnaire_browser import ANSWERS, fill_profile
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread
 
 QUEUED = "#antrian [data-state=queued]"
+REFUSED = "#antrian [data-state=refused]"
+LOCKED_MESSAGE = "Periode survei sudah ditutup; jawaban ini tidak dapat dikirim."
 
 
 def fill(page):
@@ -98,6 +103,61 @@ def test_a_queued_form_whose_csrf_cookie_expired_gets_a_fresh_token(open_period,
     phone.context.set_offline(False)
     wait_for_responses(1)
     expect(phone.locator("#antrian")).to_contain_text("sudah terkirim")
+
+
+def test_a_queued_form_of_a_locked_period_is_refused_even_without_its_csrf_cookie(open_period, live_server, phone):
+    open_form(phone, live_server)
+    submit_offline(phone)
+    period_lock(kode=open_period.kode)  # the form page now says "closed": it carries no token
+    phone.context.clear_cookies()
+    phone.context.set_offline(False)
+    expect(phone.locator(REFUSED)).to_contain_text(LOCKED_MESSAGE, timeout=15_000)
+    expect(phone.locator(QUEUED)).to_have_count(0)
+    assert Response.objects.count() == 0
+
+
+def test_a_queued_form_refused_without_an_answer_of_the_form_says_so_with_the_code(open_period, live_server, phone):
+    open_form(phone, live_server)
+    submit_offline(phone)
+    Unit.objects.filter(kode="UPP016").update(kode="UPP016-LAMA")  # its address is gone: 404, a page
+    phone.context.set_offline(False)
+    expect(phone.locator(REFUSED)).to_contain_text("Jawaban ini tidak dapat dikirim (kode 404).", timeout=15_000)
+    expect(phone.locator(QUEUED)).to_have_count(0)
+    assert [item["state"] for item in phone.evaluate("SkmQueue.all()")] == ["refused"]
+
+
+# A device whose clock is off by hours: Date in the page (the form's script and its queue) is shifted.
+SHIFT_CLOCK = """(() => {
+  const Real = Date, offset = %d;
+  class Shifted extends Real {
+    constructor(...args) { if (args.length) super(...args); else super(Real.now() + offset); }
+    static now() { return Real.now() + offset; }
+  }
+  globalThis.Date = Shifted;
+})();"""
+
+
+def test_a_device_clock_hours_ahead_is_dated_by_the_server(open_period, live_server, phone):
+    phone.add_init_script(SHIFT_CLOCK % (3 * 3600 * 1000))
+    open_form(phone, live_server)
+    assert phone.evaluate("Date.now() - performance.timeOrigin") > 3 * 3600 * 1000 - 60_000
+    fill(phone)
+    phone.click("input[type=submit]")
+    phone.wait_for_url("**/terima-kasih/")
+    stored = Response.objects.get()
+    assert abs(stored.diisi_pada - timezone.now()) < timedelta(minutes=1)
+
+
+def test_a_form_queued_on_a_device_clock_days_behind_keeps_its_delay(open_period, live_server, phone):
+    phone.add_init_script(SHIFT_CLOCK % (-10 * 86400 * 1000))
+    open_form(phone, live_server)
+    submit_offline(phone)
+    time.sleep(3)
+    phone.context.set_offline(False)
+    wait_for_responses(1)
+    stored = Response.objects.get()
+    delay = stored.submitted_at - stored.diisi_pada
+    assert timedelta(seconds=2) < delay < timedelta(minutes=1), delay
 
 
 def test_online_a_double_tap_stores_one_response_and_thanks(open_period, live_server, phone):

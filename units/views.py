@@ -28,7 +28,7 @@ from surveys.forms import QuestionnaireForm
 from surveys.models import Period, Response
 from surveys.qr import poster_pdf, qr_png, qr_svg, survey_url
 from surveys.selectors import period_open_on, unsur_list
-from surveys.services import RESPONSE_COLUMNS, PeriodLocked, response_submit, responses_import
+from surveys.services import RESPONSE_COLUMNS, PeriodLocked, SubmissionRefused, response_submit, responses_import
 from surveys.tabular import ImportFailed
 
 from .access import action_for_user, is_city_admin, response_for_user, unit_for_user, units_for_user, visible_unit_ids
@@ -240,7 +240,7 @@ def kuesioner_kertas(request: HttpRequest, kode: str) -> HttpResponse:
                     unit=unit, period=period, answers=form.answers(), submission_id=form.cleaned_data["submission_id"],
                     channel=Response.Channel.PAPER,
                 )
-            except PeriodLocked as error:
+            except (PeriodLocked, SubmissionRefused) as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, _("Paper questionnaire saved. You can type in the next one."))

@@ -13,6 +13,7 @@
   var registration = null;
   var busy = false, limited = false, sentNotice = false, note = "";
   var shownQueued = {};  // ids shown as queued: one gone from the store was sent (by this page or the worker)
+  self.SKM_TOKEN_URL = text.tokenUrl;  // where the queue gets a fresh CSRF token
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -23,10 +24,21 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
+  function setField(name, value) {
+    if (form.elements[name]) form.elements[name].value = value;  // an older cached page may lack one
+  }
+
   // Each opening of the form is one questionnaire: a cached page carries an old server-made id.
   function openForm() {
     form.elements.submission_id.value = newId();
-    form.elements.diisi_pada.value = "";
+    setField("diisi_pada", "");
+    setField("dikirim_pada", "");
+  }
+
+  // Posted as a page after all: it carries the device's clock now too (see survey-queue.js post).
+  function postAsPage() {
+    setField("dikirim_pada", new Date().toISOString());
+    form.submit();
   }
 
   function alertBox(kind, strong, message) {
@@ -54,7 +66,7 @@
     items.forEach(function (item) {
       var refused = item.state === "refused";
       var row = refused
-        ? alertBox("danger", text.textRefused, item.message)
+        ? alertBox("danger", text.textRefused, item.message || text.textFailed.replace("{code}", item.code))
         : alertBox("warning", "", limited ? text.textLimited : text.textQueued);
       row.dataset.state = item.state;
       var detail = document.createElement("div");
@@ -97,7 +109,7 @@
     try {
       await window.SkmQueue.put(item);
     } catch (error) {
-      form.submit();  // no storage on this device (e.g. private browsing): post it as without JavaScript
+      postAsPage();  // no storage on this device (e.g. private browsing): post it as without JavaScript
       return;
     }
     var state = await window.SkmQueue.send(item);
@@ -108,7 +120,7 @@
     if (state === "invalid") {
       // The server's own page names each problem and keeps what was filled in.
       await window.SkmQueue.remove(item.id);
-      form.submit();
+      postAsPage();
       return;
     }
     limited = state === "limited";

@@ -1,7 +1,8 @@
 // Questionnaires kept on this device (IndexedDB) until the server has them. Shared by the page
 // (questionnaire.js) and the service worker (Background Sync), so either can send them.
-// An item: {id: submission id, url, body (the urlencoded form), unit, filled (ISO time), state, message}.
-// States: "queued" (sent as soon as possible) or "refused" (kept, with the server's message, until dismissed).
+// An item: {id: submission id, url, body (the urlencoded form), unit, filled (ISO time), state, message, code}.
+// States: "queued" (sent as soon as possible) or "refused" (kept, with the server's message or the
+// HTTP code of a refusal without one, until dismissed).
 (function (scope) {
   "use strict";
   var DB_NAME = "skm-survei", STORE = "antrian";
@@ -30,23 +31,47 @@
   function put(item) { return withStore("readwrite", function (store) { return store.put(item); }); }
   function remove(id) { return withStore("readwrite", function (store) { return store.delete(id); }); }
 
+  // Each post carries the device's clock at that moment (dikirim_pada) besides the one when the form
+  // was sent (diisi_pada): the server counts back the delay between them from its own clock, so a
+  // device clock hours or days off still dates the answers right.
   function post(item) {
+    var body = new URLSearchParams(item.body);
+    body.set("dikirim_pada", new Date().toISOString());
     return fetch(item.url, {
-      method: "POST", body: item.body, credentials: "same-origin", cache: "no-store",
+      method: "POST", body: body.toString(), credentials: "same-origin", cache: "no-store",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
     });
   }
 
   // The token in a cached page is good while its csrftoken cookie lives; when that is gone the
-  // server answers 403, and a fresh copy of the form brings a new cookie and token.
+  // server answers 403, and its token address (scope.SKM_TOKEN_URL, set by the page or the worker)
+  // brings a new cookie and token, even when the form itself is now closed or gone.
   async function renewToken(item) {
-    var html = await (await fetch(item.url, { credentials: "same-origin", cache: "no-store" })).text();
-    var match = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html);
-    if (!match) throw new Error("no CSRF token in the form");
+    var response = await fetch(scope.SKM_TOKEN_URL, { credentials: "same-origin", cache: "no-store" });
+    var token = (await response.json()).token;
+    if (!token) throw new Error("no CSRF token");
     var body = new URLSearchParams(item.body);
-    body.set("csrfmiddlewaretoken", match[1]);
+    body.set("csrfmiddlewaretoken", token);
     item.body = body.toString();
     await put(item);
+  }
+
+  // The page and the worker may both find the cookie gone at once: one renewal and retry at a time,
+  // so the second gets the cookie the first was given instead of replacing it under the first's post.
+  function oneAtATime(work) {
+    var locks = scope.navigator && scope.navigator.locks;
+    return locks ? locks.request("skm-survei-token", work) : work();
+  }
+
+  async function answerOf(response) {
+    try { return await response.json(); } catch (error) { return null; /* not an answer of the form's view */ }
+  }
+
+  // A client error that is not an answer of the form's view (the CSRF check, a unit that is gone...)
+  // and not one that passes with time.
+  function failed(response, data) {
+    var code = response.status;
+    return !(data && data.status) && code >= 400 && code < 500 && code !== 408 && code !== 429;
   }
 
   var retryAt = 0;  // after a 429, wait as the server asks: each refused attempt costs a token
@@ -54,17 +79,20 @@
   // One attempt to send an item. Resolves to "sent", "refused", "invalid" (refused as incomplete),
   // "limited" (rate limit: try later) or "queued" (no network or no answer: try later).
   async function send(item) {
-    var response, data = null;
+    var response, data;
     try {
       response = await post(item);
-      if (response.status === 403) {
-        await renewToken(item);
-        response = await post(item);
+      data = await answerOf(response);
+      if (failed(response, data)) {  // a fresh token and one more try
+        response = await oneAtATime(async function () {
+          await renewToken(item);
+          return post(item);
+        });
+        data = await answerOf(response);
       }
     } catch (error) {
       return "queued";
     }
-    try { data = await response.json(); } catch (error) { /* not an answer of the form's view */ }
     var status = data && data.status;
     if (status === "ok") {
       await remove(item.id);
@@ -75,6 +103,14 @@
       item.message = data.message;
       await put(item);
       return status;
+    }
+    if (failed(response, data)) {
+      // Refused again without a reason: waiting would not help. The page words it with the code.
+      item.state = "refused";
+      item.message = "";
+      item.code = response.status;
+      await put(item);
+      return "refused";
     }
     if (response.status === 429) {
       retryAt = Date.now() + 1000 * (parseInt(response.headers.get("Retry-After"), 10) || 600);
