@@ -46,14 +46,15 @@
   // The token in a cached page is good while its csrftoken cookie lives; when that is gone the
   // server answers 403, and its token address (scope.SKM_TOKEN_URL, set by the page or the worker)
   // brings a new cookie and token, even when the form itself is now closed or gone.
+  // The renewed item is not stored: the page and the worker each hold a copy, and writing a stale
+  // "queued" copy back could undo the other's "refused"; a later send renews again if need be.
   async function renewToken(item) {
     var response = await fetch(scope.SKM_TOKEN_URL, { credentials: "same-origin", cache: "no-store" });
     var token = (await response.json()).token;
     if (!token) throw new Error("no CSRF token");
     var body = new URLSearchParams(item.body);
     body.set("csrfmiddlewaretoken", token);
-    item.body = body.toString();
-    await put(item);
+    return Object.assign({}, item, { body: body.toString() });
   }
 
   // The page and the worker may both find the cookie gone at once: one renewal and retry at a time,
@@ -85,8 +86,7 @@
       data = await answerOf(response);
       if (failed(response, data)) {  // a fresh token and one more try
         response = await oneAtATime(async function () {
-          await renewToken(item);
-          return post(item);
+          return post(await renewToken(item));
         });
         data = await answerOf(response);
       }
