@@ -48,6 +48,35 @@ def write_xlsx(path: Path, rows: list[dict[str, object]], header: list[str] | No
     return path
 
 
+def city_admin_client(username: str = "organisasi"):
+    """A test client logged in as a new city administrator (Bagian Organisasi)."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from units.access import CITY_ADMIN_GROUP
+
+    user = User.objects.create_user(username, password="rahasia-panjang-123")
+    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def unit_admin_client(username: str, *kodes: str):
+    """A test client logged in as a new administrator of the units `kodes`."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from units.models import Unit, UnitAdmin
+
+    user = User.objects.create_user(username, password="rahasia-panjang-123")
+    for kode in kodes:
+        UnitAdmin.objects.create(user=user, unit=Unit.objects.get(kode=kode))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def reference_units(db):
     call_command("import_units", str(REFERENCE_UNITS), stdout=io.StringIO())

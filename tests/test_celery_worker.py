@@ -15,14 +15,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from reports.models import ReportJob
-from units.access import CITY_ADMIN_GROUP
+from tests.conftest import city_admin_client
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker reads what the test commits
 REDIS_URL = os.environ.get("SKM_TEST_REDIS_URL", "")
@@ -97,11 +95,7 @@ def start_worker(broker, settings, tmp_path):
 @pytest.fixture
 def city_client(unsur_defaults):
     call_command("load_demo", stdout=io.StringIO())  # the reference-sized period 2023-S2
-    user = User.objects.create_user("kota", password="rahasia-panjang-123")
-    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
-    client = Client()
-    client.force_login(user)
-    return client
+    return city_admin_client("kota")
 
 
 def wait_for(predicate, seconds: float, what: str):

@@ -8,11 +8,9 @@ import json
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django.urls import reverse
 
 from reports.models import PeriodSnapshot, PrioritasUnsur, TindakLanjut
@@ -20,8 +18,8 @@ from reports.selectors import city_result, rollups, unit_results
 from reports.services import CANONICAL_COLUMNS
 from surveys.models import UNSUR_FIELDS, Period, Response, Unsur
 from surveys.services import period_lock
-from tests.conftest import response_row, write_csv
-from units.models import Unit, UnitAdmin
+from tests.conftest import response_row, unit_admin_client, write_csv
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -121,10 +119,7 @@ def test_the_rollup_is_on_the_parents_dashboard_and_the_public_results(reference
     period_lock(kode="2023-S2")
     html = client.get(reverse("public_results_period", args=["2023-S2"])).content.decode()
     assert "rollup-row" in html and Unit.objects.get(kode="UPP033").nama in html
-    admin = User.objects.create_user("kecamatan", password="rahasia-panjang-123")
-    UnitAdmin.objects.create(user=admin, unit=Unit.objects.get(kode="UPP033"))
-    staff = Client()
-    staff.force_login(admin)
+    staff = unit_admin_client("kecamatan", "UPP033")
     html = staff.get(reverse("units:dashboard", args=["UPP033"]), {"periode": "2023-S2"}).content.decode()
     assert 'id="rollup"' in html and kelurahan.nama in html
 

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -25,9 +24,8 @@ from reports.selectors import city_result, unit_results
 from surveys.demo import demo_response_rows
 from surveys.models import UNSUR_FIELDS, Period, Response
 from surveys.services import period_get_or_create, responses_import
-from tests.conftest import response_row, write_csv
-from units.access import CITY_ADMIN_GROUP
-from units.models import AuditEvent, Unit, UnitAdmin, UnitPeriod
+from tests.conftest import city_admin_client, response_row, unit_admin_client, write_csv
+from units.models import AuditEvent, Unit, UnitPeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -261,20 +259,12 @@ def test_a_clean_reference_sized_period_raises_no_burst_or_duplicate_flag(refere
 
 @pytest.fixture
 def dinkes_client(reference_units):
-    user = User.objects.create_user("dinkes", password="rahasia-panjang-123")
-    UnitAdmin.objects.create(user=user, unit=Unit.objects.get(kode="UPP017"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return unit_admin_client("dinkes", "UPP017")
 
 
 @pytest.fixture
 def city_client(reference_units):
-    user = User.objects.create_user("organisasi", password="rahasia-panjang-123")
-    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
-    client = Client()
-    client.force_login(user)
-    return client
+    return city_admin_client()
 
 
 @pytest.fixture

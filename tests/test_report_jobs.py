@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -11,9 +10,7 @@ from openpyxl import load_workbook
 
 from reports.models import ReportJob
 from surveys.models import Period
-from tests.conftest import response_row, write_csv
-from units.access import CITY_ADMIN_GROUP
-from units.models import Unit, UnitAdmin
+from tests.conftest import city_admin_client, response_row, unit_admin_client, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -32,20 +29,12 @@ def period_2023_s2(reference_units, tmp_path, settings):
 
 @pytest.fixture
 def city_client(period_2023_s2):
-    user = User.objects.create_user("organisasi", password="rahasia-panjang-123")
-    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
-    client = Client()
-    client.force_login(user)
-    return client
+    return city_admin_client()
 
 
 @pytest.fixture
 def dinkes_client(period_2023_s2):
-    user = User.objects.create_user("dinkes", password="rahasia-panjang-123")
-    UnitAdmin.objects.create(user=user, unit=Unit.objects.get(kode="UPP017"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return unit_admin_client("dinkes", "UPP017")
 
 
 def start(client, **data):
