@@ -15,7 +15,8 @@ from fractions import Fraction
 from typing import Any, Iterable
 
 from django.conf import settings
-from django.db.models import Count, F, Window
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Window
 from django.db.models.functions import Lag
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -113,10 +114,8 @@ def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list
     by_unit = {r.unit_id: r for r in results}
     responses = Response.objects.filter(period=period, unit_id__in=list(by_unit))
     found: list[Flag] = [
-        *_bursts(responses),
-        *_duplicates(responses),
+        *_response_patterns(period, responses, results),
         *_over_population(results),
-        *_uniform_answers(responses, results),
         *_ikm_changes(period, results),
     ]
     reviews = {
@@ -128,6 +127,29 @@ def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list
         review = reviews.get((flag.unit_id, flag.code))
         flags.setdefault(flag.unit_id, []).append(Flag(flag.code, flag.unit_id, flag.facts, review))
     return flags
+
+
+PATTERNS_CACHE_SECONDS = 600
+
+
+def _response_patterns(period: Period, responses, results: list[UnitResult]) -> list[Flag]:
+    """The flags read from the responses themselves: bursts, duplicates, uniform answers.
+
+    Each sorts the period's responses, the dearest part of a dashboard. Responses are only ever
+    added, so their count and highest id (with the units and thresholds) identify what these
+    flags were computed from: cached under that, a dashboard sorts again only when one arrives.
+    The expiry covers what changes without adding a response (the client-hash purge).
+    """
+    state = responses.aggregate(n=Count("id"), last=Max("id"))
+    thresholds = [getattr(settings, name) for name in dir(settings) if name.startswith("SKM_FLAG_")]
+    key = "skm:flags:" + hashlib.sha256(
+        repr((period.pk, sorted(r.unit_id for r in results), state, thresholds)).encode()
+    ).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = [*_bursts(responses), *_duplicates(responses), *_uniform_answers(responses, results)]
+        cache.set(key, found, PATTERNS_CACHE_SECONDS)
+    return found
 
 
 def unit_flags(*, period: Period, result: UnitResult) -> list[Flag]:

@@ -48,6 +48,14 @@ def write_xlsx(path: Path, rows: list[dict[str, object]], header: list[str] | No
     return path
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: database ids repeat from test to test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def city_admin_client(username: str = "organisasi"):
     """A test client logged in as a new city administrator (Bagian Organisasi)."""
     from django.contrib.auth.models import Group, User
