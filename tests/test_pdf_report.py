@@ -205,6 +205,7 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     unit_words = flat("\f".join(unit_pages))
     assert 1 < len(unit_pages) <= 8 and page_size(path, 1) == (595, 842)
     assert "Dinas Kesehatan" in unit_words and "87,88" in unit_words and "Baik (B)" in unit_words
+    assert "selang kepercayaan 95 %: 87,07" in unit_words and "– 88,68" in unit_words and "populasi belum" in unit_words
     assert "Juli - Oktober 2023" in unit_words and str(expected["UPP017"].respondents) in unit_words
     chosen = PrioritasUnsur.objects.filter(unit=unit, period=period).select_related("unsur").order_by("urutan")
     assert chosen.exists()
