@@ -174,3 +174,19 @@ def test_the_city_pdf_prints_the_hash(locked, tmp_path):
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert PeriodSnapshot.objects.get().csv_sha256 in "".join(text.split())
 
+
+
+def test_the_unit_chooses_which_evidence_is_public_when_recording_the_realization(followed_up, client):
+    public, private = followed_up
+    staff = unit_admin_client("layanan", "UPP016")
+    url = reverse("units:realisasi", args=[private.pk])
+    response = staff.post(url, {"progres": "70", "bukti_publik": "on", "bukti_file": SimpleUploadedFile("foto.pdf", PDF)})
+    assert response.status_code == 302
+    private.refresh_from_db()
+    assert private.bukti_publik and private.progres == 70
+    html = client.get(reverse("public_followup", args=["2023-S2", "UPP016"])).content.decode()
+    assert reverse("public_evidence", args=[private.pk]) in html
+    staff.post(url, {"progres": "70"})  # unticked: private again
+    private.refresh_from_db()
+    assert not private.bukti_publik
+    assert client.get(reverse("public_evidence", args=[private.pk])).status_code == 404
