@@ -88,7 +88,7 @@ class Flag:
 
 
 _FINGERPRINT_KEYS = {
-    BURST: ("clients", "hashes"),
+    BURST: ("clients", "hashes", "band"),
     DUPLICATE: ("repeats",),
     OVER_POPULATION: ("populasi",),
     UNIFORM_ANSWERS: ("answers", "band"),
@@ -200,6 +200,7 @@ def _bursts(responses) -> Iterable[Flag]:
         largest, start, end, _in_burst = max(worst for _client, worst in items)
         yield Flag(BURST, unit_id, {
             "clients": len(items), "largest": largest, "start": start, "end": end,
+            "band": largest // settings.SKM_FLAG_BURST_RESPONSES,  # a burst grown to another multiple is new evidence
             "responses": sum(worst[3] for _client, worst in items),
             # Short prefixes of the keyed hashes tell devices apart in the fingerprint (itself hashed).
             "hashes": sorted(client[:8] for client, _worst in items),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import UNSUR_FIELDS, Period, Response, Unsur, filled_at
+from surveys.services import period_held
 from units.audit import audit_record
 from units.models import Unit
 
@@ -33,7 +34,7 @@ EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "p
 
 def _ensure_plan_editable(period: Period) -> None:
     """Inside the caller's transaction: the period's row is locked, so a concurrent lock waits."""
-    if Period.objects.select_for_update().get(pk=period.pk).is_locked:
+    if period_held(period).is_locked:
         raise ValidationError(_("Period %(kode)s is locked: its priorities and plans can no longer change.") % {"kode": period.kode})
 
 

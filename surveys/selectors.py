@@ -58,7 +58,7 @@ Data yang dikumpulkan
 - Waktu pengisian.
 Kami tidak meminta nama, NIK, nomor telepon, alamat, atau email. Mohon jangan menuliskannya di kolom saran.
 
-Untuk mencegah penyalahgunaan (misalnya pengisian berulang secara otomatis), alamat jaringan perangkat Anda tidak disimpan; yang disimpan hanya kode acak satu arah (hash berkunci) dari alamat itu, dan kode itu dihapus setelah {days} hari.
+Untuk mencegah penyalahgunaan (misalnya pengisian berulang secara otomatis), alamat jaringan perangkat Anda tidak disimpan; yang disimpan hanya kode samaran satu arah (hash berkunci) dari alamat itu, dan kode itu dihapus setelah {days} hari. Selama kode itu tersimpan, jawaban Anda bersifat tersamarkan (pseudonim), belum sepenuhnya anonim.
 
 Tujuan dan penggunaan
 Jawaban diolah menjadi Indeks Kepuasan Masyarakat (IKM) tiap unit dan kota. Hasil yang diterbitkan hanya berupa angka gabungan; saran dibaca oleh pengelola unit untuk perbaikan layanan. Data tidak dijual dan tidak diberikan kepada pihak lain di luar keperluan tersebut.

@@ -78,6 +78,17 @@ def period_lock(*, kode: str, user: Any = None) -> Period:
     return period
 
 
+def period_held(period: Period) -> Period:
+    """The period read again inside the caller's transaction and held until it ends, so that
+    period_lock (FOR UPDATE) waits for writers that saw it open. On PostgreSQL a shared lock:
+    submissions, imports and plan edits do not wait for each other, only the lock waits for
+    them. SQLite's IMMEDIATE transactions already serialize every writer."""
+    if connection.vendor != "postgresql":
+        return Period.objects.get(pk=period.pk)
+    table = connection.ops.quote_name(Period._meta.db_table)
+    return Period.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [period.pk])[0]
+
+
 def responses_import(
     *, data: bytes, filename: str, period: Period, user: Any = None, channel: str = Response.Channel.IMPORT,
     unit_ids: set[int] | None = None,
@@ -102,7 +113,7 @@ def responses_import(
         # sits in memory as rows; the first bad row stops the copying, validation goes on to
         # report every problem, and the failure rolls back all that was copied.
         with transaction.atomic():
-            if Period.objects.select_for_update().get(pk=period.pk).is_locked:
+            if period_held(period).is_locked:
                 raise ImportFailed([RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})])
             batch = ImportBatch.objects.create(period=period, filename=filename[:255], sha256=digest, row_count=0, imported_by=user)
             chunk: list[tuple] = []
@@ -331,7 +342,10 @@ def device_filling_time(*, filled: datetime | None, sent: datetime | None, now: 
     """
     if filled is None or sent is None:
         return filled
-    return now - max(sent - filled, timedelta())
+    # Capped just past the oldest accepted age: absurd device times are refused as too old,
+    # never an arithmetic error.
+    delay = min(max(sent - filled, timedelta()), timedelta(days=settings.SKM_OFFLINE_MAX_AGE_DAYS + 1))
+    return now - delay
 
 
 def response_submit(
@@ -382,7 +396,7 @@ def response_submit(
     try:
         with transaction.atomic():
             # period_lock holds this row while it locks and takes its snapshot: wait for it, then look again.
-            if not accepts(Period.objects.select_for_update().get(pk=period.pk)):
+            if not accepts(period_held(period)):
                 raise refuse()
             response = Response.objects.create(
                 unit=unit, period=period, submitted_at=now, diisi_pada=filled, submission_id=submission_id,

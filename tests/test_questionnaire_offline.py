@@ -133,6 +133,12 @@ def test_a_device_clock_far_off_still_stores_with_the_server_time(open_period, c
     assert Response.objects.get().period == open_period
 
 
+def test_absurd_device_times_are_refused_as_too_old_not_an_error(open_period, client):
+    response = send(client, answers(diisi_pada="0001-01-01T00:00:00+00:00", dikirim_pada="9999-12-31T00:00:00+00:00"))
+    assert response.status_code == 409 and response.json()["status"] == "refused"
+    assert "hari" in response.json()["message"] and not Response.objects.exists()
+
+
 def test_a_queued_form_is_dated_back_by_the_delay_its_device_measured(open_period, client):
     Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=timezone.localdate() - timedelta(days=60))
     assert send(client, answers(**device(timedelta(), delay=timedelta(hours=2)))).json() == {"status": "ok"}
@@ -332,14 +338,14 @@ def test_the_form_states_what_is_collected_before_the_first_question(open_period
     assert notice < html.index('name="umur"') < html.index('name="u1"')
     assert "NIK" in html[:notice] and "nomor telepon" in html[:notice]
     # The keyed hash of the network address is kept too, for a while.
-    assert "kode acak satu arah dari alamat jaringan" in html[:notice] and "180 hari" in html[:notice]
+    assert "kode samaran satu arah (hash berkunci) dari alamat jaringan" in html[:notice] and "180 hari" in html[:notice]
 
 
 def test_the_privacy_page_is_public_with_a_default_text(client, settings):
     settings.SKM_CLIENT_HASH_RETENTION_DAYS = 90
     html = client.get(reverse("surveys:privacy")).content.decode()
     assert "Nomor 27 Tahun 2022" in html and "NIK" in html and "90 hari" in html
-    assert "kode acak satu arah (hash berkunci)" in html and "sandi" not in html  # "sandi" reads as a password
+    assert "kode samaran satu arah (hash berkunci)" in html and "sandi" not in html  # "sandi" reads as a password
 
 
 def test_the_city_admin_edits_the_notice_shown_as_escaped_text(client):

@@ -15,6 +15,13 @@ from test_questionnaire_browser import ANSWERS, fill_profile
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread
 
+@pytest.fixture(autouse=True)
+def page_sends(phone):
+    """Playwright's offline mode does not reach the service worker, whose Background Sync would
+    send at once while the page is "offline": here the page's own sending is what is followed."""
+    phone.add_init_script("if (window.SyncManager) SyncManager.prototype.register = () => Promise.resolve();")
+
+
 QUEUED = "#antrian [data-state=queued]"
 REFUSED = "#antrian [data-state=refused]"
 LOCKED_MESSAGE = "Periode survei sudah ditutup; jawaban ini tidak dapat dikirim."
@@ -117,13 +124,20 @@ def test_a_queued_form_of_a_locked_period_is_refused_even_without_its_csrf_cooki
 
 
 def test_a_queued_form_refused_without_an_answer_of_the_form_says_so_with_the_code(open_period, live_server, phone):
+    phone.emulate_media(reduced_motion="reduce")  # no smooth scrolling to wait for before tapping a button
     open_form(phone, live_server)
     submit_offline(phone)
     Unit.objects.filter(kode="UPP016").update(kode="UPP016-LAMA")  # its address is gone: 404, a page
     phone.context.set_offline(False)
     expect(phone.locator(REFUSED)).to_contain_text("Jawaban ini tidak dapat dikirim (kode 404).", timeout=15_000)
     expect(phone.locator(QUEUED)).to_have_count(0)
+    expect(phone.locator("#antrian")).not_to_contain_text("sudah terkirim")  # refused is not sent
     assert [item["state"] for item in phone.evaluate("SkmQueue.all()")] == ["refused"]
+    # Such a refusal may pass (a proxy, a portal): the respondent can try again.
+    Unit.objects.filter(kode="UPP016-LAMA").update(kode="UPP016")
+    phone.get_by_role("button", name="Coba lagi").click()
+    wait_for_responses(1)
+    expect(phone.locator("#antrian")).to_contain_text("sudah terkirim")
 
 
 # A device whose clock is off by hours: Date in the page (the form's script and its queue) is shifted.

@@ -12,7 +12,10 @@
   var SYNC_TAG = "skm-survei-kirim";
   var registration = null;
   var busy = false, limited = false, sentNotice = false, note = "";
-  var shownQueued = {};  // ids shown as queued: one gone from the store was sent (by this page or the worker)
+  // Ids seen queued here (or sent again): one gone from the store was sent, by this page or the
+  // worker; one refused stays until sent or dismissed.
+  var awaiting = {};
+  var lastShown = "";
   self.SKM_TOKEN_URL = text.tokenUrl;  // where the queue gets a fresh CSRF token
 
   function newId() {
@@ -56,10 +59,24 @@
 
   async function render() {
     var items = await window.SkmQueue.all();
-    var stillQueued = {};
-    items.forEach(function (item) { if (item.state === "queued") stillQueued[item.id] = true; });
-    Object.keys(shownQueued).forEach(function (id) { if (!stillQueued[id]) sentNotice = true; });
-    shownQueued = stillQueued;
+    var kept = {};
+    items.forEach(function (item) {
+      kept[item.id] = true;
+      if (item.state === "queued") awaiting[item.id] = true;
+    });
+    Object.keys(awaiting).forEach(function (id) {
+      if (!kept[id]) {
+        sentNotice = true;
+        delete awaiting[id];
+      }
+    });
+    // Rebuilt only when something changed: the worker reports every attempt, and a list redrawn
+    // under the respondent's finger would swallow the tap on its buttons.
+    var shown = JSON.stringify([note, sentNotice, limited, items.map(function (item) {
+      return [item.id, item.state, item.message, item.code];
+    })]);
+    if (shown === lastShown) return;
+    lastShown = shown;
     box.replaceChildren();
     if (note) box.appendChild(alertBox("danger", "", note));
     if (sentNotice) box.appendChild(alertBox("success", "", text.textSent));
@@ -78,8 +95,24 @@
         dismiss.type = "button";
         dismiss.className = "btn btn-sm btn-outline-danger mt-2";
         dismiss.textContent = text.textDismiss;
-        dismiss.addEventListener("click", function () { window.SkmQueue.remove(item.id).then(render); });
+        dismiss.addEventListener("click", function () {
+          delete awaiting[item.id];  // dismissed, not sent
+          window.SkmQueue.remove(item.id).then(render);
+        });
         row.appendChild(dismiss);
+        if (!item.message) {
+          // Refused without the form's own answer (a proxy, a captive portal...): may pass later.
+          var again = document.createElement("button");
+          again.type = "button";
+          again.className = "btn btn-sm btn-outline-primary mt-2 ms-2";
+          again.textContent = text.textRetry;
+          again.addEventListener("click", function () {
+            item.state = "queued";
+            awaiting[item.id] = true;  // so that its sending is reported
+            window.SkmQueue.put(item).then(flushAndRender);
+          });
+          row.appendChild(again);
+        }
       }
       box.appendChild(row);
     });

@@ -119,19 +119,27 @@
     return "queued";
   }
 
-  var running = null;
+  var running = null, again = false;
 
   // Send the queued items one at a time; resolves to {waiting: items left queued, limited: waiting for the rate limit}.
+  // Asked again while sending (an item queued meanwhile, "try again"), it makes one more pass.
   function flush() {
-    if (running) return running;
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async function () {
-      var items = (await all()).filter(function (item) { return item.state === "queued"; });
-      var waiting = 0;
-      for (var i = 0; i < items.length; i++) {
-        if (Date.now() < retryAt) { waiting += items.length - i; break; }
-        var state = await send(items[i]);
-        if (state === "queued" || state === "limited") waiting += 1;
-      }
+      var waiting;
+      do {
+        again = false;
+        var items = (await all()).filter(function (item) { return item.state === "queued"; });
+        waiting = 0;
+        for (var i = 0; i < items.length; i++) {
+          if (Date.now() < retryAt) { waiting += items.length - i; break; }
+          var state = await send(items[i]);
+          if (state === "queued" || state === "limited") waiting += 1;
+        }
+      } while (again);
       return { waiting: waiting, limited: Date.now() < retryAt };
     })();
     running.then(function () { running = null; }, function () { running = null; });
