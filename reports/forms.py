@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from skm_portal.forms import FieldsOnly
 from surveys.models import Period
 from units.models import Unit
 
@@ -12,7 +12,7 @@ from .models import FrontMatter, HistoricalIkm, ReportJob
 UNIT_KINDS = (ReportJob.Kind.UNIT_PDF, ReportJob.Kind.RAW_XLSX)
 
 
-class ReportJobForm(forms.Form):
+class ReportJobForm(FieldsOnly, forms.Form):
     kind = forms.ChoiceField(label=_("Document"))
     period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.order_by("-tanggal_mulai"), to_field_name="kode")
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="kode")
@@ -27,8 +27,6 @@ class ReportJobForm(forms.Form):
         self.fields["kind"].choices = kinds
         self.fields["unit"].queryset = units
         self.city_admin = city_admin
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean(self):
         data = super().clean()
@@ -42,27 +40,17 @@ class ReportJobForm(forms.Form):
         return data
 
 
-class FrontMatterForm(forms.ModelForm):
+class FrontMatterForm(FieldsOnly, forms.ModelForm):
     class Meta:
         model = FrontMatter
         exclude = ["period"]
         widgets = {"tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class HistoricalIkmForm(forms.ModelForm):
+class HistoricalIkmForm(FieldsOnly, forms.ModelForm):
     class Meta:
         model = HistoricalIkm
         fields = ["label", "urutan", "ikm"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class FlagReviewForm(forms.Form):

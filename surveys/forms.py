@@ -10,6 +10,8 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from skm_portal.forms import FieldsOnly
+
 from .models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Sex, Unsur
 from .periods import semester_dates
 from .services import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
@@ -103,16 +105,11 @@ class QuestionnaireForm(forms.Form):
         }
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(FieldsOnly, forms.Form):
     kode = forms.CharField(
         label=_("Period code"), max_length=7,
         help_text=_("e.g. 2027-S1 (January-June) or 2027-S2 (July-December)"),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
     def clean_kode(self) -> str:
         kode = self.cleaned_data["kode"].strip()
@@ -123,14 +120,9 @@ class PeriodForm(forms.Form):
         return kode
 
 
-class PrivacyNoticeForm(forms.Form):
+class PrivacyNoticeForm(FieldsOnly, forms.Form):
     teks = forms.CharField(
         label=_("Text of the privacy notice"), max_length=20000,
         help_text=_("Plain text: line breaks are kept, HTML is shown as written."),
         widget=forms.Textarea(attrs={"rows": 24}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False

@@ -2,36 +2,24 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import KatalogTindakLanjut
 from reports.services import EVIDENCE_MAX_BYTES
+from skm_portal.forms import FieldsOnly
 
 from .models import UnitPeriod
 
 
-class _CrispyForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-
-class UnitPeriodForm(forms.ModelForm):
+class UnitPeriodForm(FieldsOnly, forms.ModelForm):
     class Meta:
         model = UnitPeriod
         fields = ["populasi", "metode"]
         help_texts = {"populasi": _("Service users in the period; gives the minimum sample (Krejcie & Morgan).")}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class PrioritasForm(_CrispyForm):
+class PrioritasForm(FieldsOnly, forms.Form):
     """Up to three priority elements, in order; the portal pre-fills the three lowest."""
 
     def __init__(self, *args, unsur_choices: list[tuple[str, str]], **kwargs):
@@ -44,7 +32,7 @@ class PrioritasForm(_CrispyForm):
         return [self.cleaned_data[f"prioritas_{n}"] for n in (1, 2, 3) if self.cleaned_data.get(f"prioritas_{n}")]
 
 
-class TindakLanjutForm(_CrispyForm):
+class TindakLanjutForm(FieldsOnly, forms.Form):
     prioritas = forms.TypedChoiceField(label=_("Priority element"), coerce=int, help_text=_("A catalog action goes to its own element."))
     katalog = forms.ModelChoiceField(
         label=_("Standard action from the catalog"), queryset=KatalogTindakLanjut.objects.none(), required=False,
@@ -67,7 +55,7 @@ class TindakLanjutForm(_CrispyForm):
         return data
 
 
-class RealisasiForm(_CrispyForm):
+class RealisasiForm(FieldsOnly, forms.Form):
     progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     bukti_file = forms.FileField(
         label=_("Evidence file"), required=False, help_text=_("PDF, JPG or PNG, at most 10 MB."),
@@ -89,7 +77,7 @@ class RealisasiForm(_CrispyForm):
 IMPORT_MAX_BYTES = 50 * 1024 * 1024  # about 500.000 rows of CSV: larger files go through import_responses
 
 
-class ImportForm(_CrispyForm):
+class ImportForm(FieldsOnly, forms.Form):
     berkas = forms.FileField(label=_("File (.csv or .xlsx)"))
     periode = forms.ChoiceField(label=_("Period"))
 
