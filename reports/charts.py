@@ -36,7 +36,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .skm import round_half_up  # noqa: E402
+from .skm import angka  # noqa: E402
 
 Number = Fraction | Decimal | float | int
 logger = logging.getLogger(__name__)
@@ -93,14 +93,6 @@ RC = {
     "ytick.color": TEXT,
     "path.simplify": True,
 }
-
-
-def angka(value: Number, places: int = 2) -> str:
-    """Indonesian number: half-up rounding, decimal comma, thousands dot (90,69; 14.249)."""
-    if not isinstance(value, (Fraction, Decimal, int)):  # float, numpy scalars
-        value = Fraction(float(value))
-    text = f"{round_half_up(value, places):,.{places}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 def _svg(figure: Figure) -> str:

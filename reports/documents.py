@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any, BinaryIO
 
@@ -51,7 +50,8 @@ def _unsur(values: tuple[Fraction, ...] | None) -> dict[str, float | None]:
 
 
 def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
-    return [float(skm.round_half_up(Decimal(repr(b)))) for b in bounds] if bounds is not None else None
+    # The bounds are floats: rounded from their shortest decimal form, as they print.
+    return [_number(Fraction(repr(b))) for b in bounds] if bounds is not None else None
 
 
 def _figures(unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori: skm.Kategori | None) -> dict[str, Any]:

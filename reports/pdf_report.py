@@ -112,7 +112,7 @@ def period_year(period: Period) -> int:
 
 def fmt(value: Fraction | float | int | None, places: int = 2) -> str:
     """A number as the report prints it (90,69; 14.249), for text built in Python."""
-    return "–" if value is None else charts.angka(value, places)
+    return "–" if value is None else skm.angka(value, places)
 
 
 def paragraphs(text: str) -> list[str]:

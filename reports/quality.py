@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any, Iterable
@@ -105,10 +105,6 @@ def _band(value: Fraction) -> int:
     return int(value // 5)
 
 
-def _display(value: Fraction, places: int = 2) -> str:
-    return str(skm.round_half_up(value, places)).replace(".", ",")
-
-
 def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list[Flag]]:
     """Every flag of the units in `results` for the period, by unit id, with their reviews."""
     by_unit = {r.unit_id: r for r in results}
@@ -125,7 +121,7 @@ def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list
     flags: dict[int, list[Flag]] = {}
     for flag in found:
         review = reviews.get((flag.unit_id, flag.code))
-        flags.setdefault(flag.unit_id, []).append(Flag(flag.code, flag.unit_id, flag.facts, review))
+        flags.setdefault(flag.unit_id, []).append(replace(flag, review=review))
     return flags
 
 
@@ -200,7 +196,7 @@ def _bursts(responses) -> Iterable[Flag]:
         largest, start, end, _in_burst = max(worst for _client, worst in items)
         yield Flag(BURST, unit_id, {
             "clients": len(items), "largest": largest, "start": start, "end": end,
-            "band": largest // settings.SKM_FLAG_BURST_RESPONSES,  # a burst grown to another multiple is new evidence
+            "band": largest // size,  # a burst grown to another multiple is new evidence
             "responses": sum(worst[3] for _client, worst in items),
             # Short prefixes of the keyed hashes tell devices apart in the fingerprint (itself hashed).
             "hashes": sorted(client[:8] for client, _worst in items),
@@ -271,12 +267,13 @@ def _uniform_answers(responses, results: list[UnitResult]) -> Iterable[Flag]:
             top[row["unit_id"]] = (row["n"], answers)
     for unit_id, (count, answers) in sorted(top.items()):
         respondents = by_unit[unit_id].respondents
-        if Fraction(count, respondents) > share:
+        percent = Fraction(100 * count, respondents)
+        if percent > 100 * share:
             yield Flag(UNIFORM_ANSWERS, unit_id, {
                 "count": count, "respondents": respondents,
-                "percent": _display(Fraction(100 * count, respondents), 1),
+                "percent": skm.angka(percent, 1),
                 "answers": "-".join(str(a) for a in answers),
-                "band": _band(Fraction(100 * count, respondents)),
+                "band": _band(percent),
             })
 
 
@@ -293,8 +290,8 @@ def _ikm_changes(period: Period, results: list[UnitResult]) -> Iterable[Flag]:
         change = now.ikm - earlier.ikm
         if abs(change) > limit:
             yield Flag(IKM_CHANGE, now.unit_id, {
-                "previous_period": before.kode, "previous": _display(earlier.ikm), "current": _display(now.ikm),
-                "change": ("+" if change > 0 else "") + _display(change), "direction": "up" if change > 0 else "down",
+                "previous_period": before.kode, "previous": skm.angka(earlier.ikm), "current": skm.angka(now.ikm),
+                "change": ("+" if change > 0 else "") + skm.angka(change), "direction": "up" if change > 0 else "down",
                 "band": _band(abs(change)),
             })
 

@@ -302,8 +302,6 @@ def _job_failed(job_id: int, message: str) -> None:
 
 def report_content(job, *, progress) -> bytes:
     """The bytes of a job's document."""
-    import io
-
     from .documents import report_data, write_raw_responses_xlsx, write_report_xlsx
 
     if job.kind == "city_pdf":
@@ -381,18 +379,19 @@ def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[
     )
     total, units, count = hashlib.sha256(), {}, 0
 
+    def write(line: bytes) -> None:
+        total.update(line)
+        output.write(line)
+
     def emit_unit(kode: str, lines: list[tuple[str, ...]]) -> None:
         digest = hashlib.sha256()
         for values in sorted(lines):
             line = _csv_line(values)
             digest.update(line)
-            total.update(line)
-            output.write(line)
+            write(line)
         units[kode] = digest.hexdigest()
 
-    header = _csv_line(CANONICAL_COLUMNS)
-    total.update(header)
-    output.write(header)
+    write(_csv_line(CANONICAL_COLUMNS))
     current, lines = None, []
     for kode, waktu, umur, *rest in rows.iterator(chunk_size=5000):
         if kode != current:

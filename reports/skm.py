@@ -76,6 +76,15 @@ def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
+def angka(value: Fraction | Decimal | float | int, places: int = 2) -> str:
+    """A number as the report prints it, whatever the active language: half-up, decimal comma,
+    thousands dot (90,69; 14.249). For text built in Python (charts, PDF sentences, flag evidence)."""
+    if not isinstance(value, (Fraction, Decimal, int)):  # float, numpy scalars
+        value = Fraction(float(value))
+    text = f"{round_half_up(value, places):,.{places}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 # Krejcie & Morgan (1970): 95 % confidence (chi-square 3,841 for 1 df), 5 % margin, P = 0,5.
 _CHI_SQUARE = Fraction("3.841")
 _MARGIN_SQUARED = Fraction("0.0025")
