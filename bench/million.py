@@ -39,9 +39,9 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from reports.selectors import city_result, unit_results  # noqa: E402
+from reports.selectors.results import city_result, unit_results  # noqa: E402
 from surveys.models import Period, Response  # noqa: E402
-from surveys.services import RESPONSE_COLUMNS  # noqa: E402
+from surveys.services.response_import import RESPONSE_COLUMNS  # noqa: E402
 
 UNITS = 2000
 RESPONSES = 1_000_000

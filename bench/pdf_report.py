@@ -16,7 +16,8 @@ WORK = _django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from reports.pdf_report import city_report_pdf, unit_report_pdf  # noqa: E402
+from reports.pdf.city import city_report_pdf  # noqa: E402
+from reports.pdf.unit import unit_report_pdf  # noqa: E402
 from surveys.models import Period  # noqa: E402
 from units.models import Unit  # noqa: E402
 

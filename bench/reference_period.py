@@ -21,7 +21,7 @@ WORK = _django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from surveys.demo import REFERENCE_FILE, demo_response_rows  # noqa: E402
+from reports.demo.reference import REFERENCE_FILE, demo_response_rows  # noqa: E402
 from surveys.models import ImportBatch, Response  # noqa: E402
 from tests.conftest import write_csv, write_xlsx  # noqa: E402
 

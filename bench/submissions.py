@@ -52,7 +52,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 def prepare(env: dict[str, str]) -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    manage(env, "import_units", str(ROOT / "surveys" / "demo_data" / "upp-pekalongan.csv"))
+    manage(env, "import_units", str(ROOT / "reports" / "demo" / "data" / "upp-pekalongan.csv"))
     code = time.strftime("%Y") + ("-S1" if int(time.strftime("%m")) <= 6 else "-S2")
     manage(env, "open_period", code)
 

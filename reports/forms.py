@@ -1,24 +1,116 @@
+"""Forms of the report domain: the plan (prioritas, tindak lanjut, realisasi), report jobs, the report's
+words and history, flag reviews, and the dashboards' query parameters."""
+
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import FrontMatter, HistoricalIkm, KatalogTindakLanjut, PrioritasUnsur, ReportJob
+from reports.services.realisasi import EVIDENCE_MAX_BYTES
 from skm_portal.forms import FieldsOnly
-from surveys.models import Period
+from surveys.models import Period, Unsur
 from units.models import Unit
 
-from .models import FrontMatter, HistoricalIkm, ReportJob
+
+class PeriodChoiceForm(forms.Form):
+    """`?periode=` of a dashboard: an existing period's code, or nothing for the default."""
+
+    periode = forms.ModelChoiceField(queryset=Period.objects.all(), to_field_name="kode", required=False)
+
+
+class UnitDashboardForm(PeriodChoiceForm):
+    q = forms.CharField(required=False, max_length=200, strip=True)
+
+
+class PrioritasForm(FieldsOnly, forms.Form):
+    """Up to three priority elements, in order; the portal pre-fills the three lowest."""
+
+    def __init__(self, *args, unsur: list[Unsur], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *((u.kode, f"{u.kode} {u.label_singkat}") for u in unsur)]
+        for number in (1, 2, 3):
+            self.fields[f"prioritas_{number}"] = forms.ChoiceField(
+                label=_("Priority %(n)s") % {"n": number}, choices=choices, required=False
+            )
+
+    def codes(self) -> list[str]:
+        return [self.cleaned_data[f"prioritas_{n}"] for n in (1, 2, 3) if self.cleaned_data.get(f"prioritas_{n}")]
+
+
+class TindakLanjutForm(FieldsOnly, forms.Form):
+    prioritas = forms.TypedChoiceField(
+        label=_("Priority element"), coerce=int, help_text=_("A catalog action goes to its own element.")
+    )
+    katalog = forms.ModelChoiceField(
+        label=_("Standard action from the catalog"), queryset=KatalogTindakLanjut.objects.none(), required=False,
+        empty_label=_("— write my own action below —"),
+    )
+    teks = forms.CharField(
+        label=_("Action (free text)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    target = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
+    penanggung_jawab = forms.CharField(label=_("Person responsible"), max_length=200)
+
+    def __init__(self, *args, prioritas: list[PrioritasUnsur], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prioritas = prioritas
+        self.fields["prioritas"].choices = [(p.pk, f"{p.urutan}. {p.unsur.label_singkat}") for p in prioritas]
+        katalog = self.fields["katalog"]
+        katalog.queryset = KatalogTindakLanjut.objects.filter(unsur__in=[p.unsur_id for p in prioritas])
+        katalog.queryset = katalog.queryset.select_related("unsur")
+        katalog.label_from_instance = lambda k: f"{k.unsur.label_singkat} {k.nomor}. {k.teks}"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("katalog") and not (data.get("teks") or "").strip():
+            raise forms.ValidationError(_("Write the action or pick one from the catalog."))
+        return data
+
+    def chosen_prioritas(self) -> PrioritasUnsur:
+        """A catalog action belongs to its own unsur's priority, whichever priority is selected."""
+        katalog = self.cleaned_data["katalog"]
+        if katalog is not None:
+            return next(p for p in self.prioritas if p.unsur_id == katalog.unsur_id)
+        return next(p for p in self.prioritas if p.pk == self.cleaned_data["prioritas"])
+
+
+class RealisasiForm(FieldsOnly, forms.Form):
+    progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    bukti_file = forms.FileField(
+        label=_("Evidence file"), required=False, help_text=_("PDF, JPG or PNG, at most 10 MB."),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    bukti_tautan = forms.URLField(
+        label=_("Evidence link"), required=False, max_length=500, assume_scheme="https",
+        help_text=_("Or a link to the evidence."),
+    )
+    bukti_publik = forms.BooleanField(
+        label=_("Show the evidence on the public follow-up page"), required=False,
+        help_text=_("Only if it contains no personal data (names, faces, ID numbers)."),
+    )
+
+    def clean_bukti_file(self):
+        upload = self.cleaned_data.get("bukti_file")
+        if upload and upload.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("The evidence file is larger than 10 MB."))
+        return upload
+
 
 UNIT_KINDS = (ReportJob.Kind.UNIT_PDF, ReportJob.Kind.RAW_XLSX)
 
 
 class ReportJobForm(FieldsOnly, forms.Form):
     kind = forms.ChoiceField(label=_("Document"))
-    period = forms.ModelChoiceField(label=_("Period"), queryset=Period.objects.order_by("-tanggal_mulai"), to_field_name="kode")
+    period = forms.ModelChoiceField(
+        label=_("Period"), queryset=Period.objects.order_by("-tanggal_mulai"), to_field_name="kode"
+    )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="kode")
     public_edition = forms.BooleanField(
         label=_("Public edition"), required=False, initial=True,
-        help_text=_("The public edition leaves out the annex \"Catatan kualitas data\" (sample, intervals, open flags)."),
+        help_text=_(
+            "The public edition leaves out the annex \"Catatan kualitas data\" (sample, intervals, open flags)."
+        ),
     )
 
     def __init__(self, *args, units, city_admin: bool, **kwargs):
@@ -51,6 +143,10 @@ class HistoricalIkmForm(FieldsOnly, forms.ModelForm):
     class Meta:
         model = HistoricalIkm
         fields = ["label", "urutan", "ikm"]
+
+
+class HistoricalIkmDeleteForm(forms.Form):
+    hapus = forms.ModelChoiceField(queryset=HistoricalIkm.objects.all())
 
 
 class FlagReviewForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import report_job_run
+from reports.services.report_generation import report_job_run
 
 
 @shared_task(name="reports.generate_report")

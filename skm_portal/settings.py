@@ -61,7 +61,7 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
-AXES_CLIENT_IP_CALLABLE = "surveys.clients.client_address"
+AXES_CLIENT_IP_CALLABLE = "skm_portal.clients.client_address"
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "skm_portal.urls"
@@ -209,5 +209,5 @@ LOGGING = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "units:home"
+LOGIN_REDIRECT_URL = "reports:workspace"
 LOGOUT_REDIRECT_URL = "home"

@@ -1,18 +1,13 @@
+"""The URLconf: each app's pages (by module name, so this package imports no app), login, admin, health."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reports import views as report_views
-
-from .health import health
+from skm_portal.health import health
 
 urlpatterns = [
-    path("", report_views.public_results, name="home"),
-    path("hasil/", report_views.public_results, name="public_results"),
-    path("hasil/bukti/<int:pk>/", report_views.public_evidence, name="public_evidence"),
-    path("hasil/<str:kode>/", report_views.public_results, name="public_results_period"),
-    path("hasil/<str:kode>/responden.csv", report_views.public_responses_csv, name="public_responses_csv"),
-    path("hasil/<str:periode>/<str:kode>/", report_views.public_followup, name="public_followup"),
+    path("", include("reports.public_urls")),
     path("", include("surveys.urls")),
     path("", include("units.urls")),
     path("", include("reports.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ImportBatch, Period, Response, Unsur
+from surveys.models import ImportBatch, Period, Response, UnitPeriod, Unsur
 
 
 @admin.register(Period)
@@ -55,3 +55,11 @@ class ResponseAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # published figures never lose their responses
+
+
+@admin.register(UnitPeriod)
+class UnitPeriodAdmin(admin.ModelAdmin):
+    list_display = ("unit", "period", "populasi", "metode")
+    list_filter = ("period",)
+    search_fields = ("unit__kode", "unit__nama")
+    autocomplete_fields = ("unit",)

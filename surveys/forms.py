@@ -1,4 +1,5 @@
-"""The public questionnaire. Field names are the import columns, so both paths mean the same."""
+"""Forms of the survey domain: the questionnaire (public and paper entry), imports, periods, unit settings,
+the privacy notice. The questionnaire's field names are the import columns, so both paths mean the same."""
 
 from __future__ import annotations
 
@@ -11,10 +12,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from skm_portal.forms import FieldsOnly
-
-from .models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Sex, Unsur
-from .periods import semester_dates
-from .services import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
+from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Sex, UnitPeriod, Unsur
+from surveys.rules import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
+from surveys.semesters import semester_dates
 
 HONEYPOT_FIELD = "website"
 
@@ -77,13 +77,19 @@ class QuestionnaireForm(forms.Form):
             Fieldset(_("About you"), *self._profile_fields, css_class="card card-body mb-3"),
             Div(*self._unsur_fields, css_class="questions"),
             Fieldset(_("Suggestion"), "saran", css_class="card card-body mb-3"),
+            *self._closing_layout(),
+        )
+        return helper
+
+    def _closing_layout(self) -> list:
+        """What follows the questions: the anti-bot field, the hidden fields and the send button."""
+        return [
             Div(HONEYPOT_FIELD, css_class="hp", aria_hidden="true"),
             "submission_id",
             "diisi_pada",
             "dikirim_pada",
             Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
-        )
-        return helper
+        ]
 
     def renew_submission_id(self) -> None:
         """A missing or tampered hidden field: give the re-rendered form a fresh id, no filling time, and say so."""
@@ -103,6 +109,22 @@ class QuestionnaireForm(forms.Form):
             "pekerjaan": data["pekerjaan"], "jenis_layanan": data.get("jenis_layanan", ""),
             "saran": data["saran"].strip(), **{field: data[field] for field in UNSUR_FIELDS},
         }
+
+
+class PaperQuestionnaireForm(QuestionnaireForm):
+    """Staff typing in a paper questionnaire: the same questions and rules, without the public form's
+    anti-bot field and device times; the page's own button sends it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (HONEYPOT_FIELD, "diisi_pada", "dikirim_pada"):
+            del self.fields[name]
+
+    def _closing_layout(self) -> list:
+        return ["submission_id"]
+
+    def is_bot(self) -> bool:
+        return False
 
 
 class PeriodForm(FieldsOnly, forms.Form):
@@ -126,3 +148,30 @@ class PrivacyNoticeForm(FieldsOnly, forms.Form):
         help_text=_("Plain text: line breaks are kept, HTML is shown as written."),
         widget=forms.Textarea(attrs={"rows": 24}),
     )
+
+
+class UnitPeriodForm(FieldsOnly, forms.ModelForm):
+    class Meta:
+        model = UnitPeriod
+        fields = ["populasi", "metode"]
+        help_texts = {"populasi": _("Service users in the period; gives the minimum sample (Krejcie & Morgan).")}
+
+
+IMPORT_MAX_BYTES = 50 * 1024 * 1024  # about 500.000 rows of CSV: larger files go through import_responses
+
+
+class ImportForm(FieldsOnly, forms.Form):
+    berkas = forms.FileField(label=_("File (.csv or .xlsx)"))
+    periode = forms.ModelChoiceField(
+        label=_("Period"), queryset=Period.objects.none(), to_field_name="kode", empty_label=None
+    )
+
+    def __init__(self, *args, periods: list[Period], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["periode"].queryset = Period.objects.filter(pk__in=[p.pk for p in periods]).order_by("-tanggal_mulai")
+
+    def clean_berkas(self):
+        upload = self.cleaned_data["berkas"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB; split it, or ask Bagian Organisasi to import it."))
+        return upload

@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.cache import cache
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,10 @@ class Period(models.Model):
         return self.status == self.Status.LOCKED
 
 
+# Every questionnaire needs the nine unsur: surveys.selectors.unsur caches them under this key.
+UNSUR_CACHE_KEY = "surveys:unsur-list"
+
+
 class Unsur(models.Model):
     """One of the nine service elements; texts are data the city admin may edit."""
 
@@ -61,6 +67,31 @@ class Unsur(models.Model):
     @property
     def jawaban(self) -> list[str]:
         return [self.jawaban_1, self.jawaban_2, self.jawaban_3, self.jawaban_4]
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(UNSUR_CACHE_KEY)  # an edited question shows at once
+
+
+class UnitPeriod(models.Model):
+    """What a unit declares for one period: its service users (for the minimum sample) and method."""
+
+    DEFAULT_METODE = "Kuesioner Online"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="period_settings")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_settings")
+    populasi = models.PositiveIntegerField(
+        _("population of service users"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    metode = models.CharField(_("survey method"), max_length=100, default=DEFAULT_METODE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="unique_unit_period")]
+        verbose_name = _("unit period setting")
+        verbose_name_plural = _("unit period settings")
+
+    def __str__(self) -> str:
+        return f"{self.unit.kode} {self.period}"
 
 
 class ImportBatch(models.Model):

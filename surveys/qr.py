@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from reports.pdf import render_pdf
+from skm_portal.pdf import render_pdf
 from units.models import Unit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import retention_purge
+from surveys.services.retention import retention_purge
 
 
 @shared_task(name="surveys.purge_client_hashes")

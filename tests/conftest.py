@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-REFERENCE_UNITS = Path(__file__).resolve().parent.parent / "surveys" / "demo_data" / "upp-pekalongan.csv"
+REFERENCE_UNITS = Path(__file__).resolve().parent.parent / "reports" / "demo" / "data" / "upp-pekalongan.csv"
 RESPONSE_HEADER = [
     "kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
     *[f"u{k}" for k in range(1, 10)], "saran",
@@ -107,8 +107,8 @@ def open_period(reference_units, unsur_defaults):
     """The semester of today, open, with two service types for UPP016."""
     from django.utils import timezone
 
-    from surveys.periods import semester_code
-    from surveys.services import period_open
+    from surveys.semesters import semester_code
+    from surveys.services.periods import period_open
     from units.models import JenisLayanan, Unit
 
     period = period_open(kode=semester_code(timezone.localdate()))

@@ -14,10 +14,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from reports.models import PeriodSnapshot, PrioritasUnsur, TindakLanjut
-from reports.selectors import city_result, rollups, unit_results
-from reports.services import CANONICAL_COLUMNS
+from reports.selectors.results import city_result, unit_results
+from reports.selectors.rollups import rollups
+from reports.selectors.canonical_csv import CANONICAL_COLUMNS
 from surveys.models import UNSUR_FIELDS, Period, Response, Unsur
-from surveys.services import period_lock
+from reports.services.locking import period_lock
 from tests.conftest import response_row, unit_admin_client, write_csv
 from units.models import Unit
 
@@ -120,7 +121,7 @@ def test_the_rollup_is_on_the_parents_dashboard_and_the_public_results(reference
     html = client.get(reverse("public_results_period", args=["2023-S2"])).content.decode()
     assert "rollup-row" in html and Unit.objects.get(kode="UPP033").nama in html
     staff = unit_admin_client("kecamatan", "UPP033")
-    html = staff.get(reverse("units:dashboard", args=["UPP033"]), {"periode": "2023-S2"}).content.decode()
+    html = staff.get(reverse("reports:unit_dashboard", args=["UPP033"]), {"periode": "2023-S2"}).content.decode()
     assert 'id="rollup"' in html and kelurahan.nama in html
 
 
@@ -167,7 +168,7 @@ def test_the_thank_you_page_links_to_the_last_followup(followed_up, open_period,
 def test_the_city_pdf_prints_the_hash(locked, tmp_path):
     import subprocess
 
-    from reports.pdf_report import city_report_pdf
+    from reports.pdf.city import city_report_pdf
 
     path = tmp_path / "kota.pdf"
     path.write_bytes(city_report_pdf(period=locked))
@@ -179,7 +180,7 @@ def test_the_city_pdf_prints_the_hash(locked, tmp_path):
 def test_the_unit_chooses_which_evidence_is_public_when_recording_the_realization(followed_up, client):
     public, private = followed_up
     staff = unit_admin_client("layanan", "UPP016")
-    url = reverse("units:realisasi", args=[private.pk])
+    url = reverse("reports:realisasi", args=[private.pk])
     response = staff.post(url, {"progres": "70", "bukti_publik": "on", "bukti_file": SimpleUploadedFile("foto.pdf", PDF)})
     assert response.status_code == 302
     private.refresh_from_db()

@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from reports.skm import ikm, mean, round_half_up, unsur_value
-from surveys.demo import ReferenceUnit, answer_sums, demo_response_rows, load_reference_units
+from reports.demo.reference import ReferenceUnit, answer_sums, demo_response_rows, load_reference_units
 
 UNSUR_KEYS = [f"u{k}" for k in range(1, 10)]
 CITY_UNSUR = [Decimal(v) for v in "89.89 90.02 88.18 95.64 89.31 89.49 89.85 87.51 96.34".split()]
@@ -27,7 +27,7 @@ def rows() -> list[dict[str, str]]:
     return demo_response_rows()
 
 
-def age_bucket(umur: int) -> str:
+def kelompok_umur(umur: int) -> str:
     if umur < 20:
         return "< 20"
     if umur >= 50:
@@ -95,7 +95,7 @@ def test_rows_reproduce_each_unit(units, rows):
 
 
 def test_rows_match_the_report_profile(rows):
-    assert Counter(age_bucket(int(r["umur"])) for r in rows) == {
+    assert Counter(kelompok_umur(int(r["umur"])) for r in rows) == {
         "< 20": 1275, "20-29": 3138, "30-39": 3797, "40-49": 3425, ">= 50": 2614
     }
     assert Counter(r["jenis_kelamin"] for r in rows) == {"L": 7184, "P": 7065}
@@ -144,8 +144,8 @@ def test_answer_sums_search_neighbours_for_large_units():
 
 @pytest.mark.parametrize("value", ["100.00", "0.00", "85.71", "92.61", "99.05", "67.00", "88.41"])
 def test_realization_progress_averages_to_the_published_value(value):
-    from surveys.demo import realization_progress
+    from reports.demo.reference import realisasi_progress
 
-    progress = realization_progress(Decimal(value))
+    progress = realisasi_progress(Decimal(value))
     assert all(0 <= p <= 100 for p in progress)
     assert round_half_up(Fraction(sum(progress), len(progress))) == Decimal(value)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from surveys import services
+from surveys.services import response_import
 from surveys.models import ImportBatch, Response
 from tests.conftest import response_row, write_csv
 
@@ -20,7 +20,7 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
 
     rows = [response_row(kode_unit=f"UPP{n % 79 + 1:03d}", umur=str(20 + n % 50)) for n in range(3000)]
     path = write_csv(tmp_path / "r.csv", rows)
-    insert = services._insert_responses
+    insert = response_import._insert_responses
 
     def insert_then_lose_the_server(batch):
         insert(batch[: len(batch) // 2])  # half of the file is already in the table...
@@ -31,7 +31,7 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])  # ...when the server drops the session
         insert(batch[len(batch) // 2 :])
 
-    monkeypatch.setattr(services, "_insert_responses", insert_then_lose_the_server)
+    monkeypatch.setattr(response_import, "_insert_responses", insert_then_lose_the_server)
     with pytest.raises(CommandError, match="tidak ada yang diimpor"):
         call_command("import_responses", str(path), "--period", "2023-S2", stdout=io.StringIO(), stderr=io.StringIO())
     connection.close()  # the next query opens a new session

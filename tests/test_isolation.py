@@ -54,14 +54,10 @@ def other_units_data(reference_units, tmp_path, settings):
 def url_values(name, params, data):
     values = {}
     for param in params:
-        if param == "kode":
-            values[param] = "2023-S1" if name == "surveys:period_state" else data["kode"]
-        elif param == "periode":
+        if param == "unit_kode":
+            values[param] = data["kode"]
+        elif param == "periode_kode":
             values[param] = "2023-S1"
-        elif param == "fmt":
-            values[param] = "png"
-        elif param == "action":
-            values[param] = "kunci"
         elif param == "code":  # a data-quality flag
             values[param] = "over_population"
         elif param == "pk":
@@ -73,7 +69,7 @@ def url_values(name, params, data):
 
 def test_the_walk_covers_every_management_url():
     names = {name for name, _route, _params in management_patterns()}
-    assert {"units:dashboard", "units:realisasi", "units:bukti", "units:saran_ditangani", "units:rencana"} <= names
+    assert {"reports:unit_dashboard", "reports:realisasi", "reports:bukti", "reports:saran_handled", "reports:rencana"} <= names
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -102,8 +98,8 @@ def test_the_kecamatan_admin_reaches_its_kelurahan_but_not_others(client, refere
     UnitAdmin.objects.create(user=admin, unit=Unit.objects.get(kode="UPP032"))  # Kecamatan Pekalongan Barat
     Period.objects.create(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31))
     client.force_login(admin)
-    assert client.get(reverse("units:dashboard", args=["UPP041"])).status_code == 200  # Bendan Kergon, Pekalongan Barat
-    assert client.get(reverse("units:dashboard", args=["UPP039"])).status_code == 404  # Bandengan, Pekalongan Utara
+    assert client.get(reverse("reports:unit_dashboard", args=["UPP041"])).status_code == 200  # Bendan Kergon, Pekalongan Barat
+    assert client.get(reverse("reports:unit_dashboard", args=["UPP039"])).status_code == 404  # Bandengan, Pekalongan Utara
 
 
 def test_anonymous_users_are_sent_to_the_login(client, other_units_data):

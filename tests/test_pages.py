@@ -37,7 +37,7 @@ def test_english_is_available(client):
 
 def test_city_admin_can_browse_the_raw_data_in_django_admin(reference_units, admin_client):
     for name in (
-        "units_unit", "units_unitperiod", "units_unitadmin", "units_auditevent", "surveys_period", "surveys_unsur",
+        "units_unit", "units_unitadmin", "units_auditevent", "surveys_period", "surveys_unsur", "surveys_unitperiod",
         "surveys_importbatch", "surveys_response", "reports_katalogtindaklanjut", "reports_prioritasunsur",
         "reports_tindaklanjut",
     ):

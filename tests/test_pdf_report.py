@@ -19,16 +19,12 @@ from django.core.management import call_command
 
 from reports import charts
 from reports.models import FrontMatter, HistoricalIkm, PrioritasUnsur
-from reports.pdf_report import (
-    city_report_pdf,
-    fill,
-    paragraphs,
-    semester_label,
-    tanggal_indonesia,
-    unit_report_pdf,
-)
-from reports.selectors import collection_window, unit_results
-from surveys.demo import load_reference_units
+from reports.pdf.city import city_report_pdf
+from reports.pdf.formatting import fill, paragraphs, semester_label
+from reports.pdf.unit import unit_report_pdf
+from reports.selectors.results import unit_results
+from reports.tanggal import collection_window, tanggal_indonesia
+from reports.demo.reference import load_reference_units
 from surveys.models import Period, Response
 from tests.conftest import response_row, write_csv
 from units.models import Unit
@@ -106,8 +102,8 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     period = Period.objects.get(kode="2023-S2")
     # The demo locks 2023-S2 once its plans and the 2023-S1 realization are in: the snapshot
     # taken at locking is the published report, and the stored responses still match it.
-    from reports.documents import report_data
-    from reports.selectors import period_verify
+    from reports.documents.data import report_data
+    from reports.selectors.verification import period_verify
 
     snapshot = report_data(period=period)
     assert snapshot == period.snapshot.data

@@ -22,28 +22,28 @@ def dinkes_admin(reference_units, client):
 
 
 def test_downloads_need_a_login(reference_units, client):
-    for name, args in (("units:qr", ["UPP017", "png"]), ("units:poster", ["UPP017"]), ("units:list", [])):
+    for name, args in (("surveys:qr_png", ["UPP017"]), ("surveys:poster", ["UPP017"]), ("surveys:unit_list", [])):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_a_unit_admin_gets_the_qr_of_the_unit_and_its_puskesmas(dinkes_admin):
     for kode in ("UPP017", "UPP066"):  # Dinas Kesehatan and one of its Puskesmas
-        png = dinkes_admin.get(reverse("units:qr", args=[kode, "png"]))
+        png = dinkes_admin.get(reverse("surveys:qr_png", args=[kode]))
         assert png.status_code == 200 and png["Content-Type"] == "image/png"
         assert png.content.startswith(b"\x89PNG\r\n\x1a\n")
-        svg = dinkes_admin.get(reverse("units:qr", args=[kode, "svg"]))
+        svg = dinkes_admin.get(reverse("surveys:qr_svg", args=[kode]))
         assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
         assert f"/survei/{kode}/".encode() in svg.content  # the SVG title carries the link it encodes
 
 
 def test_a_unit_admin_gets_404_for_other_units(dinkes_admin):
-    for name, args in (("units:qr", ["UPP001", "png"]), ("units:qr", ["UPP001", "svg"]), ("units:poster", ["UPP001"])):
+    for name, args in (("surveys:qr_png", ["UPP001"]), ("surveys:qr_svg", ["UPP001"]), ("surveys:poster", ["UPP001"])):
         assert dinkes_admin.get(reverse(name, args=args)).status_code == 404
 
 
 def test_the_unit_list_shows_only_reachable_units(dinkes_admin):
-    html = dinkes_admin.get(reverse("units:list")).content.decode()
+    html = dinkes_admin.get(reverse("surveys:unit_list")).content.decode()
     assert "UPT Puskesmas Tondano" in html and "Dinas Kesehatan" in html
     assert "Badan Kepegawaian" not in html
 
@@ -52,12 +52,12 @@ def test_a_city_admin_sees_every_unit(reference_units, client):
     user = User.objects.create_user("organisasi", password="rahasia-123")
     user.groups.add(Group.objects.create(name=CITY_ADMIN_GROUP))
     client.force_login(user)
-    html = client.get(reverse("units:list")).content.decode()
+    html = client.get(reverse("surveys:unit_list")).content.decode()
     assert html.count('href="/survei/UPP') == 79
 
 
 def test_the_poster_is_an_a4_pdf_with_the_unit_name_and_invitation(dinkes_admin, tmp_path):
-    response = dinkes_admin.get(reverse("units:poster", args=["UPP066"]))
+    response = dinkes_admin.get(reverse("surveys:poster", args=["UPP066"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "poster.pdf"
     pdf.write_bytes(response.content)

@@ -18,14 +18,16 @@ from django.test import Client
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
-from reports import quality
+from reports.selectors import flags as quality
 from reports.models import FlagReview
-from reports.selectors import city_result, unit_results
-from surveys.demo import demo_response_rows
+from reports.selectors.results import city_result, unit_results
+from reports.demo.reference import demo_response_rows
 from surveys.models import UNSUR_FIELDS, Period, Response
-from surveys.services import period_get_or_create, responses_import
+from surveys.services.periods import period_get_or_create
+from surveys.services.response_import import responses_import
 from tests.conftest import city_admin_client, response_row, unit_admin_client, write_csv
-from units.models import AuditEvent, Unit, UnitPeriod
+from surveys.models import UnitPeriod
+from units.models import AuditEvent, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +215,7 @@ def test_uniform_answers_need_thirty_respondents(reference_units, tmp_path):
 
 def test_more_respondents_than_the_population_is_flagged(dinkes_client, tmp_path):
     period = import_rows(tmp_path, [response_row(kode_unit="UPP017", umur=str(20 + i)) for i in range(6)])
-    response = dinkes_client.post(reverse("units:settings", args=["UPP017", "2023-S2"]), {"populasi": "5", "metode": "Online"})
+    response = dinkes_client.post(reverse("reports:unit_period_settings", args=["UPP017", "2023-S2"]), {"populasi": "5", "metode": "Online"})
     assert response.status_code == 302
     assert codes(period, "UPP017") == ["over_population"]
 
@@ -280,7 +282,7 @@ def review(client, note, code="over_population"):
 
 
 def test_the_city_admin_reviews_a_flag_with_a_note_and_new_evidence_reopens_it(city_client, flagged_period):
-    dashboard = reverse("units:dashboard", args=["UPP017"]) + "?periode=2023-S2"
+    dashboard = reverse("reports:unit_dashboard", args=["UPP017"]) + "?periode=2023-S2"
     html = city_client.get(dashboard).content.decode()
     assert 'data-flag="over_population"' in html and "Tandai sudah ditinjau" in html
     response = review(city_client, "Populasi salah tulis, sudah dikonfirmasi UPP")
@@ -307,7 +309,7 @@ def test_a_review_needs_a_note_and_a_raised_flag(city_client, flagged_period):
 
 
 def test_a_unit_admin_sees_the_flags_but_cannot_review_them(dinkes_client, flagged_period):
-    html = dinkes_client.get(reverse("units:dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
+    html = dinkes_client.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
     assert 'data-flag="over_population"' in html
     assert 'name="catatan"' not in html
     assert review(dinkes_client, "saya tinjau sendiri").status_code == 404
@@ -316,7 +318,7 @@ def test_a_unit_admin_sees_the_flags_but_cannot_review_them(dinkes_client, flagg
 
 def test_the_dashboards_show_the_interval_sample_and_flags(city_client, flagged_period, tmp_path):
     import_rows(tmp_path, random_rows("UPP016", 30, 9), name="more.csv")
-    html = city_client.get(reverse("units:dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
+    html = city_client.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
     assert 'id="ikm-interval"' in html and "interval-range" in html
     assert "Responden melebihi populasi" in html
     city = reverse("reports:city_dashboard")
@@ -343,7 +345,7 @@ def pdf_text(content: bytes, tmp_path) -> str:
 
 
 def test_the_internal_report_has_the_data_quality_annex_and_the_public_one_not(flagged_period, tmp_path):
-    from reports.pdf_report import city_report_html, city_report_pdf
+    from reports.pdf.city import city_report_html, city_report_pdf
 
     internal = pdf_text(city_report_pdf(period=flagged_period, public_edition=False), tmp_path)
     assert "CATATAN KUALITAS DATA" in internal and "Responden melebihi populasi" in internal

@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Period, RateLimitBucket, Response
-from surveys.services import PeriodLocked, device_filling_time, period_lock, response_submit, responses_export_csv
+from reports.services.locking import period_lock
+from surveys.exceptions import PeriodLocked
+from surveys.services.response_export import responses_export_csv
+from surveys.services.submissions import device_filling_time, response_submit
 from units.access import CITY_ADMIN_GROUP
 from units.models import AuditEvent, Unit, UnitAdmin
 
@@ -228,7 +231,7 @@ def test_a_submission_with_a_stale_open_period_is_refused_once_it_is_locked(open
     with pytest.raises(PeriodLocked):
         response_submit(unit=unit, answers=values, submission_id=uuid.uuid4(), period=stale, channel="paper")
     # The same when the open period was looked up (by the filling day) just before the lock.
-    monkeypatch.setattr("surveys.services.period_open_on", lambda day=None: stale)
+    monkeypatch.setattr("surveys.services.submissions.period_open_on", lambda day=None: stale)
     with pytest.raises(PeriodLocked, match="sudah ditutup"):
         response_submit(unit=unit, answers=values, submission_id=uuid.uuid4())
     assert Response.objects.count() == 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.models import Response
-from surveys.services import period_lock
+from reports.services.locking import period_lock
 from units.models import Unit
 from test_questionnaire_browser import ANSWERS, fill_profile
 

@@ -101,12 +101,12 @@ def test_a_stale_running_job_is_marked_failed(city_client, period_2023_s2, setti
 
 
 def test_a_failing_report_records_its_error(city_client, period_2023_s2, monkeypatch, django_capture_on_commit_callbacks):
-    import reports.services
+    from reports.services import report_generation
 
     def broken(job, *, progress):
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr(reports.services, "report_content", broken)
+    monkeypatch.setattr(report_generation, "report_content", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = start(city_client, kind="city_xlsx", period="2023-S2")
     job.refresh_from_db()

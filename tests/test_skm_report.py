@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from surveys.demo import demo_response_rows, load_reference_units
+from reports.demo.reference import demo_response_rows, load_reference_units
 from tests.conftest import REFERENCE_UNITS, response_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db

@@ -54,7 +54,7 @@ def city(reference_units):
 
 
 def test_the_unit_dashboard_shows_the_figures(dinkes, s1_2023):
-    html = dinkes.get(reverse("units:dashboard", args=["UPP017"]), {"periode": "2023-S1"}).content.decode()
+    html = dinkes.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S1"}).content.decode()
     assert "Dinas Kesehatan" in html
     assert "Saran nomor 4" in html
     assert "Maret 2023" in html or "Mar 2023" in html
@@ -62,15 +62,15 @@ def test_the_unit_dashboard_shows_the_figures(dinkes, s1_2023):
 
 
 def test_the_population_gives_the_minimum_sample(dinkes, s1_2023):
-    url = reverse("units:settings", args=["UPP017", "2023-S1"])
+    url = reverse("reports:unit_period_settings", args=["UPP017", "2023-S1"])
     dinkes.post(url, {"populasi": "100", "metode": "Kuesioner Online"})
-    html = dinkes.get(reverse("units:dashboard", args=["UPP017"]), {"periode": "2023-S1"}).content.decode()
+    html = dinkes.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S1"}).content.decode()
     assert "sampel minimum 80" in html
     assert AuditEvent.objects.filter(action="unit_periode", unit__kode="UPP017").exists()
 
 
 def test_priorities_are_proposed_from_the_three_lowest_and_confirmed(dinkes, s1_2023):
-    url = reverse("units:prioritas", args=["UPP017", "2023-S1"])
+    url = reverse("reports:prioritas", args=["UPP017", "2023-S1"])
     form = dinkes.get(url).context["form"]
     assert [form.initial[f"prioritas_{n}"] for n in (1, 2, 3)] == ["U3", "U1", "U8"]
     response = dinkes.post(url, {"prioritas_1": "U3", "prioritas_2": "U8", "prioritas_3": ""})
@@ -81,10 +81,10 @@ def test_priorities_are_proposed_from_the_three_lowest_and_confirmed(dinkes, s1_
 
 
 def test_a_plan_takes_catalog_and_free_actions(dinkes, s1_2023):
-    dinkes.post(reverse("units:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
+    dinkes.post(reverse("reports:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
     prioritas = PrioritasUnsur.objects.get(unit__kode="UPP017")
     katalog = KatalogTindakLanjut.objects.filter(unsur__kode="U3").first()
-    url = reverse("units:rencana", args=["UPP017", "2023-S1"])
+    url = reverse("reports:rencana", args=["UPP017", "2023-S1"])
     common = {"prioritas": prioritas.pk, "target": "2023-12-31", "penanggung_jawab": "Kasubag Umum"}
     assert dinkes.post(url, {**common, "katalog": katalog.pk}).status_code == 302
     assert dinkes.post(url, {**common, "teks": "Menambah loket antrean online"}).status_code == 302
@@ -92,24 +92,24 @@ def test_a_plan_takes_catalog_and_free_actions(dinkes, s1_2023):
     assert actions == [(1, katalog.teks), (2, "Menambah loket antrean online")]
     response = dinkes.post(url, {**common})
     assert response.status_code == 200 and "Tuliskan tindakan" in response.content.decode()
-    dinkes.post(reverse("units:tindak_lanjut_hapus", args=[TindakLanjut.objects.get(nomor=1).pk]))
+    dinkes.post(reverse("reports:tindak_lanjut_delete", args=[TindakLanjut.objects.get(nomor=1).pk]))
     assert list(TindakLanjut.objects.values_list("nomor", "teks")) == [(1, "Menambah loket antrean online")]
 
 
 def test_a_locked_period_refuses_plan_changes(dinkes, s1_2023):
-    dinkes.post(reverse("units:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
+    dinkes.post(reverse("reports:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
     Period.objects.filter(pk=s1_2023.pk).update(status=Period.Status.LOCKED)
-    response = dinkes.post(reverse("units:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U1"})
+    response = dinkes.post(reverse("reports:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U1"})
     assert "dikunci" in response.content.decode()
     assert list(PrioritasUnsur.objects.values_list("unsur__kode", flat=True)) == ["U3"]
 
 
 @pytest.fixture
 def locked_plan(dinkes, s1_2023):
-    dinkes.post(reverse("units:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
+    dinkes.post(reverse("reports:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
     prioritas = PrioritasUnsur.objects.get(unit__kode="UPP017")
     dinkes.post(
-        reverse("units:rencana", args=["UPP017", "2023-S1"]),
+        reverse("reports:rencana", args=["UPP017", "2023-S1"]),
         {"prioritas": prioritas.pk, "teks": "Menambah petugas loket", "target": "2023-12-31", "penanggung_jawab": "Kepala Dinas"},
     )
     Period.objects.filter(pk=s1_2023.pk).update(status=Period.Status.LOCKED)
@@ -119,14 +119,14 @@ def locked_plan(dinkes, s1_2023):
 
 def test_realization_with_evidence_is_recorded_in_the_next_period(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    url = reverse("units:realisasi", args=[locked_plan.pk])
+    url = reverse("reports:realisasi", args=[locked_plan.pk])
     response = dinkes.post(url, {"progres": "50", "bukti_file": SimpleUploadedFile("laporan.pdf", PDF, "application/pdf")})
     assert response.status_code == 302
     locked_plan.refresh_from_db()
     assert locked_plan.progres == 50 and locked_plan.bukti_file.name.endswith(".pdf")
-    download = dinkes.get(reverse("units:bukti", args=[locked_plan.pk]))
+    download = dinkes.get(reverse("reports:bukti", args=[locked_plan.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
-    html = dinkes.get(reverse("units:dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
+    html = dinkes.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
     assert "50,00%" in html
     assert AuditEvent.objects.filter(action="realisasi").exists()
 
@@ -134,7 +134,7 @@ def test_realization_with_evidence_is_recorded_in_the_next_period(dinkes, locked
 def test_an_exe_renamed_pdf_is_refused(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-    response = dinkes.post(reverse("units:realisasi", args=[locked_plan.pk]), {"progres": "50", "bukti_file": SimpleUploadedFile("bukti.pdf", exe, "application/pdf")})
+    response = dinkes.post(reverse("reports:realisasi", args=[locked_plan.pk]), {"progres": "50", "bukti_file": SimpleUploadedFile("bukti.pdf", exe, "application/pdf")})
     assert response.status_code == 200
     assert "PDF, JPG atau PNG" in response.content.decode()
     locked_plan.refresh_from_db()
@@ -144,17 +144,17 @@ def test_an_exe_renamed_pdf_is_refused(dinkes, locked_plan, tmp_path, settings):
 def test_an_oversized_evidence_file_is_refused(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     big = SimpleUploadedFile("besar.png", PNG + b"\x00" * (10 * 1024 * 1024), "image/png")
-    response = dinkes.post(reverse("units:realisasi", args=[locked_plan.pk]), {"progres": "10", "bukti_file": big})
+    response = dinkes.post(reverse("reports:realisasi", args=[locked_plan.pk]), {"progres": "10", "bukti_file": big})
     assert "10 MB" in response.content.decode()
     locked_plan.refresh_from_db()
     assert locked_plan.progres is None
 
 
 def test_realization_waits_for_the_period_to_be_locked(dinkes, s1_2023):
-    dinkes.post(reverse("units:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
+    dinkes.post(reverse("reports:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
     prioritas = PrioritasUnsur.objects.get()
     action = TindakLanjut.objects.create(prioritas=prioritas, nomor=1, teks="x", target=date(2023, 12, 1), penanggung_jawab="y")
-    response = dinkes.post(reverse("units:realisasi", args=[action.pk]), {"progres": "50"})
+    response = dinkes.post(reverse("reports:realisasi", args=[action.pk]), {"progres": "50"})
     assert response.status_code == 200
     action.refresh_from_db()
     assert action.progres is None
@@ -165,7 +165,7 @@ def test_the_city_dashboard_shows_each_units_realization(city, locked_plan):
     response = city.get(reverse("reports:city_dashboard"), {"periode": "2023-S2"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "50,00%" in html and 'id="city-realization">50,00%' in html
+    assert "50,00%" in html and 'id="city-realisasi">50,00%' in html
     sorted_html = city.get(reverse("reports:city_dashboard"), {"periode": "2023-S1", "urut": "-ikm"}).content.decode()
     assert sorted_html.index("Badan Kepegawaian") < sorted_html.index("Dinas Kesehatan")  # 100 before the lower IKM
 
@@ -176,11 +176,11 @@ def test_the_city_dashboard_is_for_city_admins_only(dinkes):
 
 
 def test_suggestions_can_be_searched_and_marked_handled(dinkes, s1_2023):
-    url = reverse("units:dashboard", args=["UPP017"])
+    url = reverse("reports:unit_dashboard", args=["UPP017"])
     html = dinkes.get(url, {"periode": "2023-S1", "q": "nomor 3"}).content.decode()
     assert "Saran nomor 3" in html and "Saran nomor 2" not in html
     response = Response.objects.get(saran="Saran nomor 3")
-    dinkes.post(reverse("units:saran_ditangani", args=[response.pk]), {"ditangani": "1"})
+    dinkes.post(reverse("reports:saran_handled", args=[response.pk]), {"ditangani": "1"})
     response.refresh_from_db()
     assert response.saran_ditangani
 
@@ -191,7 +191,7 @@ def test_a_paper_questionnaire_is_typed_in_into_the_period_open_today(dinkes, s1
     data = {"periode": "2023-S1", "umur": "60", "jenis_kelamin": "L", "pendidikan": "SD/SEDERAJAT", "pekerjaan": "LAINNYA",
             "submission_id": str(uuid.uuid4()), **{f"u{k}": "3" for k in range(1, 10)}}
     before = Response.objects.count()
-    assert dinkes.post(reverse("units:kertas", args=["UPP017"]), data).status_code == 302
+    assert dinkes.post(reverse("surveys:paper_entry", args=["UPP017"]), data).status_code == 302
     assert Response.objects.count() == before + 1
     stored = Response.objects.latest("pk")
     assert stored.channel == "paper" and stored.period == open_period  # not the period named in the post
@@ -203,29 +203,29 @@ def test_without_an_open_period_no_paper_questionnaire_is_stored(dinkes, s1_2023
     data = {"umur": "60", "jenis_kelamin": "L", "pendidikan": "SD/SEDERAJAT", "pekerjaan": "LAINNYA",
             "submission_id": str(uuid.uuid4()), **{f"u{k}": "3" for k in range(1, 10)}}
     before = Response.objects.count()
-    response = dinkes.post(reverse("units:kertas", args=["UPP017"]), data)
+    response = dinkes.post(reverse("surveys:paper_entry", args=["UPP017"]), data)
     assert response.status_code == 200 and "Tidak ada periode" in response.content.decode()
     assert Response.objects.count() == before
 
 
 def test_a_locked_period_keeps_its_population_and_method(dinkes, s1_2023):
     Period.objects.filter(pk=s1_2023.pk).update(status=Period.Status.LOCKED)
-    dinkes.post(reverse("units:settings", args=["UPP017", "2023-S1"]), {"populasi": "100", "metode": "Wawancara"})
-    from units.models import UnitPeriod
+    dinkes.post(reverse("reports:unit_period_settings", args=["UPP017", "2023-S1"]), {"populasi": "100", "metode": "Wawancara"})
+    from surveys.models import UnitPeriod
 
     assert not UnitPeriod.objects.exists()
 
 
 def test_a_tampered_clear_of_the_evidence_is_harmless(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    response = dinkes.post(reverse("units:realisasi", args=[locked_plan.pk]), {"progres": "40", "bukti_file-clear": "on"})
+    response = dinkes.post(reverse("reports:realisasi", args=[locked_plan.pk]), {"progres": "40", "bukti_file-clear": "on"})
     assert response.status_code == 302
     locked_plan.refresh_from_db()
     assert locked_plan.progres == 40
 
 
 def test_a_paper_file_import_reports_rows_and_stays_within_reach(dinkes, s1_2023, tmp_path):
-    url = reverse("units:impor", args=["UPP017"])
+    url = reverse("surveys:response_import", args=["UPP017"])
     bad = write_csv(tmp_path / "kertas.csv", [response_row(kode_unit="UPP066", tanggal="2023-05-01"), response_row(kode_unit="UPP001", tanggal="2023-05-01", u2="7")])
     before = Response.objects.count()
     html = dinkes.post(url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("kertas.csv", bad.read_bytes())}).content.decode()
@@ -235,7 +235,7 @@ def test_a_paper_file_import_reports_rows_and_stays_within_reach(dinkes, s1_2023
     good = write_csv(tmp_path / "ok.csv", [response_row(kode_unit="UPP066", tanggal="2023-05-01")])
     assert dinkes.post(url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("ok.csv", good.read_bytes())}).status_code == 302
     assert Response.objects.filter(unit__kode="UPP066", channel="paper").count() == 1
-    template = dinkes.get(reverse("units:templat"))
+    template = dinkes.get(reverse("surveys:import_template"))
     assert template.content.decode().splitlines()[0].startswith("kode_unit,tanggal,umur")
 
 
@@ -244,12 +244,12 @@ def test_periods_are_created_opened_and_locked_with_an_audit_trail(city):
     period = Period.objects.get(kode="2027-S1")
     assert (str(period.tanggal_mulai), period.status) == ("2027-01-01", "draft")
     assert "YYYY-S1" in city.post(reverse("surveys:periods"), {"kode": "2027-3"}).content.decode()
-    city.post(reverse("surveys:period_state", args=["2027-S1", "buka"]))
-    city.post(reverse("surveys:period_state", args=["2027-S1", "kunci"]))
+    city.post(reverse("surveys:period_open", args=["2027-S1"]))
+    city.post(reverse("reports:period_lock", args=["2027-S1"]))
     assert Period.objects.get(kode="2027-S1").status == "locked"
-    city.post(reverse("surveys:period_state", args=["2027-S1", "buka"]))
+    city.post(reverse("surveys:period_open", args=["2027-S1"]))
     assert Period.objects.get(kode="2027-S1").status == "locked"
-    actions = list(AuditEvent.objects.filter(period__kode="2027-S1").order_by("pk").values_list("action", "user__username"))
+    actions = list(AuditEvent.objects.filter(periode="2027-S1").order_by("pk").values_list("action", "user__username"))
     assert actions == [("periode_buat", "organisasi"), ("periode_buka", "organisasi"), ("periode_kunci", "organisasi")]
     assert "periode_kunci" in city.get(reverse("units:audit")).content.decode()
 
@@ -266,11 +266,11 @@ def test_the_login_locks_after_repeated_failures(reference_units, client):
 def test_a_good_login_lands_on_the_unit_dashboard(reference_units, client):
     make_admin("dinkes", "UPP017")
     response = client.post(reverse("login"), {"username": "dinkes", "password": "rahasia-panjang-123"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("units:dashboard", args=["UPP017"])
+    assert response.redirect_chain[-1][0] == reverse("reports:unit_dashboard", args=["UPP017"])
 
 
 def test_before_any_period_the_dashboard_says_so(reference_units, client):
     client.force_login(make_admin("dinkes", "UPP017"))
-    response = client.get(reverse("units:dashboard", args=["UPP017"]))
+    response = client.get(reverse("reports:unit_dashboard", args=["UPP017"]))
     assert response.status_code == 200
     assert "Belum ada periode survei" in response.content.decode()

@@ -88,5 +88,5 @@ def test_a_unit_admin_plans_and_realizes_and_the_city_sees_it(period_with_answer
     page.goto(f"{base}/kelola/kota/?periode=2023-S2")
     row = page.locator("#city-table tr", has_text="Dinas Kesehatan")
     assert "25,00%" in row.inner_text()  # the mean of 50 % and the unrecorded 0 %
-    assert page.inner_text("#city-realization") == "25,00%"
+    assert page.inner_text("#city-realisasi") == "25,00%"
     context.close()

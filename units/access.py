@@ -3,27 +3,34 @@
 City administrators (Bagian Organisasi: superusers or members of the group below) see every
 unit. A unit administrator sees the units assigned to them and all their descendants. Views
 load units through `unit_for_user`, which answers 404 (not 403) for a unit out of reach, so
-an outsider cannot even learn that a code exists.
+an outsider cannot even learn that a code exists. The other apps build their own object
+helpers (a response, a follow-up action, a report job) on `units_for_user`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
-from .models import Unit
+from units.models import Unit
 
 CITY_ADMIN_GROUP = "Bagian Organisasi"
 
+User = AbstractBaseUser | AnonymousUser
 
-def is_city_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+
+def is_city_admin(user: User) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or user.groups.filter(name=CITY_ADMIN_GROUP).exists()
 
 
-def visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+def visible_unit_ids(user: User) -> set[int]:
     if not user.is_authenticated or not user.is_active:
         return set()
     if is_city_admin(user):
@@ -41,72 +48,28 @@ def visible_unit_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
     return reachable
 
 
-def units_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Unit]:
+def units_for_user(user: User) -> QuerySet[Unit]:
     if is_city_admin(user):
         return Unit.objects.all()
     return Unit.objects.filter(pk__in=visible_unit_ids(user))
 
 
-def unit_for_user(user: AbstractBaseUser | AnonymousUser, kode: str) -> Unit:
+def unit_for_user(user: User, unit_kode: str) -> Unit:
     """The unit with this code if the user may see it, else 404."""
     try:
-        return units_for_user(user).get(kode=kode)
+        return units_for_user(user).get(kode=unit_kode)
     except Unit.DoesNotExist:
         raise Http404("unit not found") from None
 
 
-def city_admin_required(view):
+def city_admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Only for Bagian Organisasi: anyone else gets 404, as for a unit out of reach."""
-    from functools import wraps
-
-    from django.contrib.auth.decorators import login_required
 
     @login_required
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not is_city_admin(request.user):
             raise Http404("not found")
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def action_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
-    """A follow-up action of a unit the user may see, else 404."""
-    from reports.models import TindakLanjut
-
-    try:
-        return TindakLanjut.objects.select_related("prioritas__unit", "prioritas__period", "prioritas__unsur").get(
-            pk=pk, prioritas__unit__in=units_for_user(user)
-        )
-    except TindakLanjut.DoesNotExist:
-        raise Http404("action not found") from None
-
-
-def response_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
-    """A response of a unit the user may see, else 404."""
-    from surveys.models import Response
-
-    try:
-        return Response.objects.select_related("unit", "period").get(pk=pk, unit__in=units_for_user(user))
-    except Response.DoesNotExist:
-        raise Http404("response not found") from None
-
-
-def report_job_for_user(user: AbstractBaseUser | AnonymousUser, pk: int):
-    """A report job the user may see: city reports for city admins, unit documents for the unit's admins."""
-    from reports.models import ReportJob
-
-    jobs = report_jobs_for_user(user)
-    try:
-        return jobs.select_related("period", "unit").get(pk=pk)
-    except ReportJob.DoesNotExist:
-        raise Http404("report not found") from None
-
-
-def report_jobs_for_user(user: AbstractBaseUser | AnonymousUser):
-    from reports.models import ReportJob
-
-    if is_city_admin(user):
-        return ReportJob.objects.all()
-    return ReportJob.objects.filter(unit__in=units_for_user(user))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent, JenisLayanan, Unit, UnitAdmin, UnitPeriod
+from units.models import AuditEvent, JenisLayanan, Unit, UnitAdmin
 
 
 class JenisLayananInline(admin.TabularInline):
@@ -17,14 +17,6 @@ class UnitModelAdmin(admin.ModelAdmin):
     inlines = [JenisLayananInline]
 
 
-@admin.register(UnitPeriod)
-class UnitPeriodAdmin(admin.ModelAdmin):
-    list_display = ("unit", "period", "populasi", "metode")
-    list_filter = ("period",)
-    search_fields = ("unit__kode", "unit__nama")
-    autocomplete_fields = ("unit",)
-
-
 @admin.register(UnitAdmin)
 class UnitAdminAdmin(admin.ModelAdmin):
     list_display = ("user", "unit")
@@ -34,8 +26,8 @@ class UnitAdminAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "action", "unit", "period", "detail")
-    list_filter = ("action", "period")
+    list_display = ("created_at", "user", "action", "unit", "periode", "detail")
+    list_filter = ("action", "periode")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def has_add_permission(self, request):

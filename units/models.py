@@ -1,16 +1,14 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .validators import UNIT_KODE_MAX_LENGTH, validate_unit_kode
 
 
 class Unit(models.Model):
     """A service unit (Unit Penyelenggara Pelayanan, UPP)."""
 
-    kode = models.CharField(
-        _("code"), max_length=20, unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9._-]+$", _("Use only letters, digits, dot, dash and underscore."))],
-    )
+    kode = models.CharField(_("code"), max_length=UNIT_KODE_MAX_LENGTH, unique=True, validators=[validate_unit_kode])
     nama = models.CharField(_("name"), max_length=255)
     induk = models.ForeignKey(
         "self",
@@ -63,35 +61,15 @@ class JenisLayanan(models.Model):
         return self.nama
 
 
-class UnitPeriod(models.Model):
-    """What a unit declares for one period: its service users (for the minimum sample) and method."""
-
-    DEFAULT_METODE = "Kuesioner Online"
-
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="period_settings")
-    period = models.ForeignKey("surveys.Period", on_delete=models.CASCADE, related_name="unit_settings")
-    populasi = models.PositiveIntegerField(
-        _("population of service users"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-    metode = models.CharField(_("survey method"), max_length=100, default=DEFAULT_METODE)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="unique_unit_period")]
-        verbose_name = _("unit period setting")
-        verbose_name_plural = _("unit period settings")
-
-    def __str__(self) -> str:
-        return f"{self.unit.kode} {self.period}"
-
-
 class AuditEvent(models.Model):
-    """Who did what, when: imports, plan and realization changes, period state changes."""
+    """Who did what, when: imports, plan and realisasi changes, period state changes."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(_("action"), max_length=50)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    period = models.ForeignKey("surveys.Period", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The period's code as text: the trail outlives what it names, and units know nothing of surveys.
+    periode = models.CharField(_("period"), max_length=20, blank=True)
     detail = models.TextField(_("detail"), blank=True)
 
     class Meta:

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.documents import report_data, write_report_xlsx
+from reports.documents.data import report_data
+from reports.documents.recap_xlsx import write_report_xlsx
 from surveys.models import Period
 from units.models import Unit
 
@@ -38,8 +39,9 @@ class Command(BaseCommand):
                 with path.open("wb") as stream:
                     write_report_xlsx(data, stream, plans_of=period_obj)
             else:
-                # Imported here: WeasyPrint and the charts take seconds to load, JSON needs neither.
-                from reports.pdf_report import city_report_pdf, unit_report_pdf
+                # Imported here: WeasyPrint and the charts take seconds to load, JSON and Excel need neither.
+                from reports.pdf.city import city_report_pdf
+                from reports.pdf.unit import unit_report_pdf
 
                 if unit_obj is not None:
                     path.write_bytes(unit_report_pdf(unit=unit_obj, period=period_obj))

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.selectors import period_verify
+from reports.selectors.verification import period_verify
 from surveys.models import Period
 
 

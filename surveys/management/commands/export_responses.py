@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from surveys.models import Period
-from surveys.services import responses_export_csv
+from surveys.services.response_export import responses_export_csv
 
 
 class Command(BaseCommand):

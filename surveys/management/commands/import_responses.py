@@ -3,8 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from surveys.cli import read_input_file, run_import
-from surveys.services import period_get_or_create, responses_import
+from skm_portal.cli import read_input_file, run_import
+from surveys.services.periods import period_get_or_create
+from surveys.services.response_import import responses_import
 
 
 class Command(BaseCommand):

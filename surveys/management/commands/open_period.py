@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from surveys.services import PeriodLocked, period_open
+from surveys.exceptions import PeriodLocked
+from surveys.services.periods import period_open
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from surveys.services import retention_purge
+from surveys.services.retention import retention_purge
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from surveys.cli import read_input_file, run_import
-from units.services import units_import
+from skm_portal.cli import read_input_file, run_import
+from units.services.unit_import import units_import
 
 
 class Command(BaseCommand):

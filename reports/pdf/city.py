@@ -1,0 +1,235 @@
+"""The city's semester report as PDF.
+
+It reproduces the structure of the reference report (Laporan Pelaksanaan SKM Kota Pekalongan
+Semester II 2023): cover, DAFTAR ISI, KATA PENGANTAR, BAB I, BAB II, BAB III (the unit table on A4
+landscape pages and the trend of the city IKM), BAB V and LAMPIRAN. Figures come from
+reports.selectors (the exact formulas of reports.skm), the words from the period's FrontMatter.
+The context is built by the small functions below, one per part of the report; the templates
+under templates/reports/pdf/ format the exact numbers.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from reports import charts, skm
+from reports.models import FrontMatter, PeriodSnapshot, PrioritasUnsur, TindakLanjut
+from reports.pdf.formatting import Progress, fill, fmt, lines, paragraphs, render_indonesian, semester_label, step
+from reports.pdf.formatting import svg_data_uri
+from reports.pdf.parts import distribution_tables, evidence_texts, front_matter_for, unit_report_path, unsur_chart
+from reports.pdf.texts import MANFAAT, SASARAN, TUJUAN
+from reports.pdf.trend import city_trend, trend_sentence, trend_shape
+from reports.selectors.demographics import demographics
+from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
+from reports.selectors.quality_notes import quality_notes
+from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
+from reports.tanggal import collection_window, tanggal_indonesia
+from skm_portal.pdf import render_pdf
+from surveys.models import Period
+from surveys.selectors.periods import previous_period
+from surveys.selectors.unsur import unsur_list
+
+BAIK_LOWER_BOUND = next(k.lower_bound for k in skm.KATEGORI_TABLE if k.grade == "B")
+
+
+@dataclass
+class PlanItem:
+    """A priority element and its numbered actions, as one block of the table."""
+
+    urutan: int
+    kode: str
+    label: str
+    actions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CityReportRow:
+    no: int
+    result: UnitResult
+    priorities: list[PlanItem]
+    confirmed: bool  # False: the portal's proposal (the three lowest), not yet chosen by the unit
+    realisasi: Fraction | None
+    report_path: str
+    evidence: list[dict[str, str]]
+
+    @property
+    def has_plan(self) -> bool:
+        return self.confirmed and any(p.actions for p in self.priorities)
+
+
+def _evidence_by_unit(plan_period: Period | None) -> dict[int, list[dict[str, str]]]:
+    """The evidence recorded for each unit's previous plan, in the plan's order."""
+    evidence: dict[int, list[dict[str, str]]] = {}
+    if plan_period is None:
+        return evidence
+    with_evidence = (
+        TindakLanjut.objects.filter(prioritas__period=plan_period)
+        .filter(~Q(bukti_file="") | ~Q(bukti_tautan=""))
+        .select_related("prioritas")
+        .order_by("prioritas__unit_id", "prioritas__urutan", "nomor")
+    )
+    for tindak_lanjut in with_evidence:
+        evidence.setdefault(tindak_lanjut.prioritas.unit_id, []).extend(evidence_texts(tindak_lanjut))
+    return evidence
+
+
+def _plan_items(result: UnitResult, chosen: list[PrioritasUnsur], labels: dict[str, str]) -> list[PlanItem]:
+    """The unit's chosen priorities with their actions, or the portal's proposal (the three lowest)."""
+    if chosen:
+        return [
+            PlanItem(n, p.unsur.kode, p.unsur.label_singkat, [f"{a.nomor}. {a.teks}" for a in p.tindak_lanjut.all()])
+            for n, p in enumerate(chosen, start=1)
+        ]
+    return [PlanItem(n, code, labels.get(code, code)) for n, code in enumerate(result.proposed_priorities, start=1)]
+
+
+def _rows(period: Period, results: list[UnitResult], labels: dict[str, str]) -> list[CityReportRow]:
+    """BAB III: one row per unit with responses."""
+    before = previous_period(period)
+    chosen = prioritas_by_unit(period=period)
+    realisasi = realisasi_by_unit(plan_period=before)
+    evidence = _evidence_by_unit(before)
+    return [
+        CityReportRow(
+            no=no, result=r, priorities=_plan_items(r, chosen.get(r.unit_id, []), labels),
+            confirmed=r.unit_id in chosen, realisasi=realisasi.get(r.unit_id),
+            report_path=unit_report_path(r.kode, period), evidence=evidence.get(r.unit_id, []),
+        )
+        for no, r in enumerate(results, start=1)
+    ]
+
+
+def _windows(results: list[UnitResult]) -> dict[str, str]:
+    """The span of the period's responses, in the three ways the report writes it."""
+    first_at = min((r.first_at for r in results), default=None)
+    last_at = max((r.last_at for r in results), default=None)
+    if first_at is None or last_at is None:
+        return {"window": "–", "window_long": "–", "window_short": "–"}
+    return {
+        "window": collection_window(first_at, last_at),
+        "window_long": collection_window(first_at, last_at, " sampai dengan "),
+        "window_short": collection_window(first_at, last_at, " s.d "),
+    }
+
+
+def _texts(front: FrontMatter, city: CityResult, period: Period) -> dict[str, Any]:
+    """The editable words with their placeholders filled from the figures."""
+    values = {
+        "kota": front.kota,
+        "periode": semester_label(period),
+        "jumlah_unit": fmt(city.units, 0),
+        "jumlah_responden": fmt(city.respondents, 0),
+        "ikm": fmt(city.ikm),
+        "kategori": city.kategori.label if city.kategori else "–",
+        "nomor_surat": front.nomor_surat,
+    }
+    return {
+        "kata_pengantar": paragraphs(fill(front.kata_pengantar, values)),
+        "latar_belakang": paragraphs(fill(front.latar_belakang, values)),
+        "dasar_hukum": lines(fill(front.dasar_hukum, values)),
+        "pengumpulan_data": paragraphs(fill(front.pengumpulan_data, values)),
+        "tujuan": fill(TUJUAN, values),
+        "sasaran": SASARAN,
+        "manfaat": MANFAAT,
+        "signature": {
+            "tempat": front.tempat,
+            "tanggal": tanggal_indonesia(front.tanggal or timezone.localdate()),
+            "jabatan": front.penandatangan_jabatan,
+            "nama": front.penandatangan_nama,
+        },
+    }
+
+
+def _trend(period: Period, city: CityResult, kota: str) -> dict[str, Any]:
+    """BAB IV: the city IKM across periods, its chart and the sentence describing it."""
+    trend = city_trend(period, city.ikm)
+    chart = None
+    if trend:
+        svg = charts.line_chart_svg(
+            [p.label for p in trend], [p.ikm for p in trend], ylabel="IKM", width=10.0, height=2.6
+        )
+        chart = svg_data_uri(svg)
+    return {"trend": trend, "trend_chart": chart, "trend_sentence": trend_sentence(trend, kota), "trend_shape": trend_shape(trend)}
+
+
+def _conclusions(results: list[UnitResult], rows: list[CityReportRow], labels: dict[str, str]) -> dict[str, Any]:
+    """BAB V: conclusions drawn from the figures."""
+    priority_counts = Counter(p.kode for row in rows for p in row.priorities)
+    unsur_order = {code: n for n, code in enumerate(UNSUR_CODES)}
+    top = sorted(priority_counts.items(), key=lambda kv: (-kv[1], unsur_order.get(kv[0], 99)))[:3]
+    return {
+        "below_baik": sorted((r for r in results if r.ikm < BAIK_LOWER_BOUND), key=lambda r: r.ikm),  # weakest first
+        "baik_bound": BAIK_LOWER_BOUND,
+        "best": max(results, key=lambda r: r.ikm, default=None),
+        "lowest": min(results, key=lambda r: r.ikm, default=None),
+        "top_priorities": [(labels.get(code, code), n) for code, n in top],
+        "with_plan": sum(1 for row in rows if row.has_plan),
+    }
+
+
+def city_report_context(*, period: Period, public_edition: bool = True, progress: Progress | None = None) -> dict[str, Any]:
+    """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
+    step(progress, "Mengumpulkan data", 10)
+    front = front_matter_for(period)
+    all_results = unit_results(period=period)
+    results = [r for r in all_results if r.respondents]
+    city = city_result(results)
+    labels = {u.kode: u.label_singkat for u in unsur_list()}
+    rows = _rows(period, results, labels)
+    before = previous_period(period)
+    realisasi = realisasi_by_unit(plan_period=before)
+    step(progress, "Membuat grafik", 30)
+    semester = semester_label(period)
+    return {
+        "period": period,
+        "public_edition": public_edition,
+        "front": front,
+        "kota": front.kota,
+        "semester": semester,
+        "year": str(period.tanggal_mulai.year),
+        "title": f"Laporan Pelaksanaan Survei Kepuasan Masyarakat (SKM) {semester}",
+        "header_text": f"Laporan SKM {semester} – Pemerintah {front.kota}",
+        **_texts(front, city, period),
+        "city": city,
+        "city_kategori": city.kategori.label if city.kategori else "–",
+        "city_realisasi": skm.mean(realisasi.values()) if realisasi else None,
+        "previous_period": before,
+        "previous_semester": semester_label(before) if before else None,
+        "rows": rows,
+        "silent_units": [r for r in all_results if not r.respondents],
+        "all_units": len(all_results),
+        **_windows(results),
+        "distributions": distribution_tables(demographics(period=period), with_charts=True),
+        "unsur_legend": [(code, labels.get(code, code)) for code in UNSUR_CODES],
+        "unsur_chart": unsur_chart(
+            city.unsur, city.ikm, f"IKM {front.kota} {fmt(city.ikm)}", width=10.0, height=2.3
+        ),
+        **_trend(period, city, front.kota),
+        **_conclusions(results, rows, labels),
+        # The internal edition adds the annex "Catatan kualitas data"; the public one leaves it out.
+        "quality": None if public_edition else quality_notes(period=period, results=all_results),
+        "wide_interval": settings.SKM_WIDE_INTERVAL,
+        "snapshot": PeriodSnapshot.objects.filter(period=period).first(),
+    }
+
+
+def city_report_html(*, period: Period, public_edition: bool = True, progress: Progress | None = None) -> str:
+    context = city_report_context(period=period, public_edition=public_edition, progress=progress)
+    step(progress, "Menyusun dokumen", 60)
+    return render_indonesian("reports/pdf/city.html", context)
+
+
+def city_report_pdf(*, period: Period, progress: Progress | None = None, public_edition: bool = True) -> bytes:
+    """The city-wide semester report as PDF bytes; ``progress(stage, percent)`` hears how far it got
+    (the caller marks 100 when it has stored the file). ``public_edition=False`` is the internal
+    edition, with the annex "Catatan kualitas data"."""
+    html = city_report_html(period=period, public_edition=public_edition, progress=progress)
+    step(progress, "Membuat PDF", 80)
+    return render_pdf(html)

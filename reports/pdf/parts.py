@@ -1,0 +1,66 @@
+"""Pieces both PDF reports print: the front matter's city, the respondent profile tables, an unsur
+chart, evidence of a tindak lanjut, a unit report's address."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.urls import reverse
+
+from reports import charts
+from reports.models import FrontMatter, TindakLanjut
+from reports.pdf.formatting import svg_data_uri
+from reports.pdf.texts import KELOMPOK_UMUR_LABELS
+from reports.selectors.demographics import DEMOGRAPHIC_TITLES, DemographicRow
+from reports.selectors.results import UNSUR_CODES
+from surveys.models import Period
+
+
+def front_matter_for(period: Period) -> FrontMatter:
+    """The period's report words, or the reference report's defaults."""
+    return FrontMatter.objects.filter(period=period).first() or FrontMatter(period=period)
+
+
+def distribution_tables(profile: dict[str, list[DemographicRow]], *, with_charts: bool) -> list[dict[str, Any]]:
+    """BAB II: one table (and chart) per respondent attribute, ages in the report's words."""
+    tables = []
+    for key, title in DEMOGRAPHIC_TITLES.items():
+        rows = profile[key]
+        labels = [KELOMPOK_UMUR_LABELS.get(row.label, row.label) if key == "umur" else row.label for row in rows]
+        table = {
+            "title": title,
+            "rows": [{"label": label, "count": row.count, "percent": row.percent} for label, row in zip(labels, rows)],
+            "total": sum(row.count for row in rows),
+        }
+        if with_charts:
+            svg = charts.distribution_chart_svg(labels, [row.count for row in rows], [row.percent for row in rows])
+            table["chart"] = svg_data_uri(svg)
+        tables.append(table)
+    return tables
+
+
+def unsur_chart(values: tuple[Fraction, ...] | None, ikm: Fraction | None, label: str, *, width: float, height: float):
+    """The nine unsur values as bars with the IKM as a reference line (None without values)."""
+    if not values:
+        return None
+    svg = charts.bar_chart_svg(
+        list(UNSUR_CODES), values, ylabel="Nilai", reference=ikm, reference_label=label, width=width, height=height
+    )
+    return svg_data_uri(svg)
+
+
+def evidence_texts(tindak_lanjut: TindakLanjut) -> list[dict[str, str]]:
+    """What to print as an action's evidence: the file's name and/or the link."""
+    items = []
+    if tindak_lanjut.bukti_file:
+        items.append({"text": PurePosixPath(tindak_lanjut.bukti_file.name).name, "href": ""})
+    if tindak_lanjut.bukti_tautan:
+        link = tindak_lanjut.bukti_tautan
+        items.append({"text": link, "href": link if link.lower().startswith(("http://", "https://")) else ""})
+    return items
+
+
+def unit_report_path(unit_kode: str, period: Period) -> str:
+    return reverse("reports:unit_report", args=[unit_kode, period.kode])

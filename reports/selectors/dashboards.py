@@ -1,0 +1,94 @@
+"""What the unit and city dashboards show, each read in a few queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from reports import skm
+from reports.selectors.demographics import DemographicRow, demographics
+from reports.flags import Flag
+from reports.selectors.flags import period_flags, unit_flags
+from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
+from reports.selectors.results import CityResult, UnitResult, answer_distribution, city_result, unit_results
+from reports.selectors.rollups import Rollup, rollups
+from surveys.models import Period
+from surveys.selectors.periods import previous_period
+from surveys.selectors.responses import SaranPage, saran_of_unit
+from units.models import Unit
+
+
+SARAN_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class UnitDashboard:
+    result: UnitResult
+    previous: UnitResult | None
+    previous_period: Period | None
+    distribution: dict[str, list[int]]
+    demographics: dict[str, list[DemographicRow]]
+    prioritas: list  # chosen priority elements with their actions
+    previous_plan: list  # the previous period's priorities and actions, whose realisasi is recorded now
+    realisasi: Fraction | None
+    saran: SaranPage
+    flags: list[Flag]  # with their reviews
+    rollup: Rollup | None  # when the unit has children
+
+    @property
+    def ikm_change(self) -> Fraction | None:
+        if self.previous is None or self.previous.ikm is None or self.result.ikm is None:
+            return None
+        return self.result.ikm - self.previous.ikm
+
+
+def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> UnitDashboard:
+    (result,) = unit_results(period=period, units=[unit])
+    before = previous_period(period)
+    previous = unit_results(period=before, units=[unit])[0] if before else None
+    return UnitDashboard(
+        result=result,
+        previous=previous,
+        previous_period=before,
+        distribution=answer_distribution(period=period, unit=unit),
+        demographics=demographics(period=period, units=[unit]),
+        prioritas=prioritas_by_unit(period=period, units=[unit]).get(unit.pk, []),
+        previous_plan=prioritas_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else [],
+        realisasi=realisasi_by_unit(plan_period=before, units=[unit]).get(unit.pk),
+        saran=saran_of_unit(unit=unit, period=period, query=saran_query, shown=SARAN_SHOWN),
+        flags=unit_flags(period=period, result=result),
+        rollup=next(iter(rollups(period=period, parent=unit)), None),
+    )
+
+
+@dataclass(frozen=True)
+class CityRow:
+    result: UnitResult
+    prioritas: int
+    tindak_lanjut: int
+    realisasi: Fraction | None
+    flags: list[Flag]  # with their reviews
+
+    @property
+    def open_flags(self) -> int:
+        return sum(1 for flag in self.flags if not flag.reviewed)
+
+
+def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fraction | None]:
+    """Every unit of the period with its follow-up state and flags, the city row and the city realisasi."""
+    results = unit_results(period=period)
+    flags = period_flags(period=period, results=results)
+    chosen = prioritas_by_unit(period=period)
+    realisasi = realisasi_by_unit(plan_period=previous_period(period))
+    rows = [
+        CityRow(
+            result=r,
+            prioritas=len(chosen.get(r.unit_id, [])),
+            tindak_lanjut=sum(len(p.tindak_lanjut.all()) for p in chosen.get(r.unit_id, [])),
+            realisasi=realisasi.get(r.unit_id),
+            flags=flags.get(r.unit_id, []),
+        )
+        for r in results
+    ]
+    city_realisasi = skm.mean(realisasi.values()) if realisasi else None
+    return rows, city_result(results), city_realisasi

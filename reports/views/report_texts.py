@@ -1,0 +1,43 @@
+"""The words of a period's city report and the city IKM of the periods before the portal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from reports.forms import FrontMatterForm, HistoricalIkmDeleteForm, HistoricalIkmForm
+from reports.models import HistoricalIkm
+from reports.pdf.parts import front_matter_for
+from reports.services.report_texts import front_matter_save, historical_ikm_add, historical_ikm_delete
+from surveys.models import Period
+from units.access import city_admin_required
+
+
+@city_admin_required
+def front_matter_view(request: HttpRequest, periode_kode: str) -> HttpResponse:
+    period = get_object_or_404(Period, kode=periode_kode)
+    form = FrontMatterForm(request.POST or None, instance=front_matter_for(period))
+    if request.method == "POST" and form.is_valid():
+        front_matter_save(front_matter=form.save(commit=False), user=request.user)
+        messages.success(request, _("The report texts are saved."))
+        return redirect("reports:front_matter", periode_kode=period.kode)
+    return render(request, "reports/front_matter.html", {"form": form, "period": period})
+
+
+@city_admin_required
+def history_view(request: HttpRequest) -> HttpResponse:
+    form = HistoricalIkmForm()
+    if request.method == "POST" and "hapus" in request.POST:
+        deletion = HistoricalIkmDeleteForm(request.POST)
+        if not deletion.is_valid():
+            raise Http404("no such value")
+        historical_ikm_delete(item=deletion.cleaned_data["hapus"], user=request.user)
+        return redirect("reports:history")
+    if request.method == "POST":
+        form = HistoricalIkmForm(request.POST)
+        if form.is_valid():
+            historical_ikm_add(item=form.save(commit=False), user=request.user)
+            return redirect("reports:history")
+    return render(request, "reports/history.html", {"form": form, "items": HistoricalIkm.objects.all()})

@@ -1,0 +1,38 @@
+"""Glue shared by the import commands: read the file, report every problem, exit non-zero."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
+from django.utils.translation import gettext as _
+
+from skm_portal.tabular import ImportFailed
+
+T = TypeVar("T")
+
+
+def read_input_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise CommandError(_("cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from None
+
+
+def run_import(command: BaseCommand, do_import: Callable[[], T]) -> T:
+    """Run an import; on failure print each `row N: column: problem` and exit non-zero."""
+    try:
+        return do_import()
+    except OperationalError as error:
+        raise CommandError(
+            _("the database connection was lost (%(error)s); nothing was imported: run the command again")
+            % {"error": str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}
+        ) from None
+    except ImportFailed as failure:
+        for error in failure.errors:
+            command.stderr.write(str(error))
+        raise CommandError(
+            _("%(count)s problem(s) found; nothing was imported") % {"count": len(failure.errors)}
+        ) from None

@@ -1,0 +1,36 @@
+"""Reads of single responses and of the suggestions (saran) they carry."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+
+from surveys.models import Period, Response
+from units.models import Unit
+
+
+def response_stored(*, submission_id: Any, unit: Unit) -> bool:
+    """Whether this unit already stored a questionnaire with this id (as posted: any text, a UUID
+    or not). Its repeats answer success before anything else is checked: the answer was stored
+    even if the unit closed or its service list changed since."""
+    try:
+        key = uuid.UUID(str(submission_id))
+    except ValueError:
+        return False
+    return Response.objects.filter(submission_id=key, unit=unit).exists()
+
+
+@dataclass(frozen=True)
+class SaranPage:
+    items: list[Response]  # the newest first, at most `shown`
+    total: int  # all that match
+
+
+def saran_of_unit(*, unit: Unit, period: Period, query: str = "", shown: int = 100) -> SaranPage:
+    """The unit's written suggestions of the period, newest first, optionally those containing `query`."""
+    saran = Response.objects.filter(period=period, unit=unit).exclude(saran="")
+    if query:
+        saran = saran.filter(saran__icontains=query)
+    return SaranPage(items=list(saran.order_by("-submitted_at", "-pk")[:shown]), total=saran.count())

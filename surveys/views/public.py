@@ -1,0 +1,175 @@
+"""The public pages of the survey: the questionnaire (anonymous, phone-first, works without JavaScript),
+its thank-you page, its service worker and the privacy notice."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from skm_portal.clients import client_address
+from surveys.clients import client_hash
+from surveys.exceptions import PeriodLocked, SubmissionRefused
+from surveys.forms import QuestionnaireForm
+from surveys.selectors.periods import latest_locked_period_answered, period_open_on
+from surveys.selectors.privacy import privacy_notice_text
+from surveys.selectors.responses import response_stored
+from surveys.selectors.unsur import unsur_list
+from surveys.services.rate_limit import rate_limit_consume
+from surveys.services.submissions import response_submit
+from units.models import Unit
+
+RATE_WINDOW_SECONDS = 3600
+
+
+def _public_unit(unit_kode: str) -> Unit:
+    unit = Unit.objects.filter(kode=unit_kode).first()
+    if unit is None:
+        raise Http404("unknown unit")
+    return unit
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
+    """The form; a post from its script (Accept: application/json, possibly sent long after from
+    the device's queue) gets a JSON answer, a plain post a page, with the same rules."""
+    unit = _public_unit(unit_kode)
+    form_kwargs = {
+        "unsur": unsur_list(),
+        "jenis_layanan": list(unit.jenis_layanan.values_list("nama", flat=True)),
+    }
+    if request.method == "GET":
+        period = period_open_on()
+        if not unit.aktif or period is None:
+            return render(request, "surveys/closed.html", {"unit": unit})
+        form = QuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
+        return _questionnaire_page(request, unit, form)
+    answer = _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
+    # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
+    # even if the unit closed or its questions changed since it was stored.
+    if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
+        return answer.stored()
+    if not unit.aktif:
+        return answer.refused(_("This unit's survey is closed; these answers cannot be sent."), closed=True)
+    form = QuestionnaireForm(request.POST, **form_kwargs)
+    if not form.is_valid():
+        return answer.invalid(form)
+    if form.is_bot():
+        return answer.stored()  # let it believe it succeeded; store nothing
+    submission_id = form.cleaned_data["submission_id"]
+    hashed = client_hash(client_address(request))
+    if not rate_limit_consume(
+        key=f"survei:{unit.pk}:{hashed}", capacity=settings.SKM_SUBMISSIONS_PER_HOUR, per_seconds=RATE_WINDOW_SECONDS
+    ):
+        return answer.rate_limited()
+    try:
+        response_submit(
+            unit=unit, answers=form.answers(), submission_id=submission_id, client_hash=hashed,
+            filled_at=form.cleaned_data["diisi_pada"], sent_at=form.cleaned_data["dikirim_pada"],
+        )
+    except PeriodLocked as error:
+        return answer.refused(str(error), closed=True)
+    except SubmissionRefused as error:
+        return answer.refused(str(error))
+    return answer.stored()
+
+
+def _questionnaire_page(request: HttpRequest, unit: Unit, form: QuestionnaireForm) -> HttpResponse:
+    return render(
+        request, "surveys/questionnaire.html",
+        {"unit": unit, "form": form, "hash_retention_days": settings.SKM_CLIENT_HASH_RETENTION_DAYS},
+    )
+
+
+def _retry_after() -> str:
+    # Seconds until a refused client has a token again (refused attempts cost one, down to a debt of one).
+    return str(math.ceil(2 * RATE_WINDOW_SECONDS / settings.SKM_SUBMISSIONS_PER_HOUR))
+
+
+class _PageAnswer:
+    """The outcomes of a plain post (no JavaScript): pages."""
+
+    def __init__(self, request: HttpRequest, unit: Unit):
+        self.request, self.unit = request, unit
+
+    def stored(self) -> HttpResponse:
+        return redirect("surveys:thanks", unit_kode=self.unit.kode)
+
+    def invalid(self, form: QuestionnaireForm) -> HttpResponse:
+        if form.errors.keys() & {"submission_id", "diisi_pada", "dikirim_pada"}:
+            form.renew_submission_id()
+        return _questionnaire_page(self.request, self.unit, form)
+
+    def refused(self, message: str, closed: bool = False) -> HttpResponse:
+        # A closed survey gets the usual "closed" page; anything else (the filling time) says why.
+        return render(self.request, "surveys/closed.html", {"unit": self.unit, "message": "" if closed else message})
+
+    def rate_limited(self) -> HttpResponse:
+        response = render(self.request, "surveys/rate_limited.html", {"unit": self.unit}, status=429)
+        response["Retry-After"] = _retry_after()
+        return response
+
+
+class _JsonAnswer:
+    """The outcomes of a post from the page's script, which keeps the form queued until "ok" or "refused"."""
+
+    def __init__(self, unit: Unit):
+        self.unit = unit
+
+    def stored(self) -> HttpResponse:
+        return JsonResponse({"status": "ok"})
+
+    def invalid(self, form: QuestionnaireForm) -> HttpResponse:
+        errors = {field: [str(text) for text in texts] for field, texts in form.errors.items()}
+        message = _("These answers are incomplete or not valid and cannot be sent; please fill in the form again.")
+        return JsonResponse({"status": "invalid", "message": message, "errors": errors}, status=400)
+
+    def refused(self, message: str, closed: bool = False) -> HttpResponse:
+        return JsonResponse({"status": "refused", "message": message}, status=409)
+
+    def rate_limited(self) -> HttpResponse:
+        message = _("Too many questionnaires from this connection in the last hour; they will be sent later.")
+        response = JsonResponse({"status": "rate_limited", "message": message}, status=429)
+        response["Retry-After"] = _retry_after()
+        return response
+
+
+def thanks(request: HttpRequest, unit_kode: str) -> HttpResponse:
+    unit = _public_unit(unit_kode)
+    return render(request, "surveys/thanks.html", {"unit": unit, "followup_period": latest_locked_period_answered(unit)})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The questionnaire's service worker, served under /survei/ so that its scope covers every
+    form; its code is in static files, whose (in production hashed) addresses only Django knows."""
+    scripts = ", ".join(json.dumps(static(name)) for name in ("js/survey-queue.js", "js/survey-sw.js"))
+    body = (
+        f"self.SKM_STATIC_URL = {json.dumps(settings.STATIC_URL)};\n"
+        f"self.SKM_TOKEN_URL = {json.dumps(reverse('surveys:token'))};\n"
+        f"importScripts({scripts});\n"
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"  # browsers check for a new version on every visit
+    return response
+
+
+@never_cache
+@require_GET
+def token(request: HttpRequest) -> HttpResponse:
+    """A CSRF token (and its cookie) for the device's queue: a form that waited offline may carry a
+    token whose cookie is gone, while its own page now says "closed" or no longer exists."""
+    return JsonResponse({"token": get_token(request)})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "surveys/privacy.html", {"teks": privacy_notice_text()})
