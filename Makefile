@@ -4,14 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run test messages css
+.PHONY: install run test lint messages css
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# requirements.txt is what production runs; requirements-dev.txt adds the test and lint tools.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 run: install
@@ -21,6 +22,12 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Style and the one-way layers of the apps (CI runs this before the tests).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # After changing user-facing text: update locale/*/django.po, translate, then compile.
 messages: install

@@ -55,9 +55,15 @@ def rows(count: int, rng: random.Random):
     for _ in range(count):
         day = rng.randint(1, 28)
         yield [
-            f"P{rng.randint(1, UNITS):05d}", f"2025-{rng.randint(1, 6):02d}-{day:02d} {rng.randint(8, 15):02d}:{rng.randint(0, 59):02d}",
-            rng.randint(15, 80), rng.choice("LP"), rng.choice(EDUCATION), rng.choice(WORK_KINDS), "Layanan Umum",
-            *(rng.choices((1, 2, 3, 4), weights=(1, 3, 10, 12))[0] for _ in range(9)), "",
+            f"P{rng.randint(1, UNITS):05d}",
+            f"2025-{rng.randint(1, 6):02d}-{day:02d} {rng.randint(8, 15):02d}:{rng.randint(0, 59):02d}",
+            rng.randint(15, 80),
+            rng.choice("LP"),
+            rng.choice(EDUCATION),
+            rng.choice(WORK_KINDS),
+            "Layanan Umum",
+            *(rng.choices((1, 2, 3, 4), weights=(1, 3, 10, 12))[0] for _ in range(9)),
+            "",
         ]
 
 
@@ -108,9 +114,14 @@ def main() -> None:
         results = unit_results(period=period)
         city = city_result(results)
         runs.append(time.perf_counter() - start)
-    print(f"city results: {total:,} responses, {len(results):,} units, IKM {float(city.ikm):.2f}: best {min(runs):.2f} s, worst {max(runs):.2f} s")
+    print(
+        f"city results: {total:,} responses, {len(results):,} units, IKM {float(city.ikm):.2f}: "
+        f"best {min(runs):.2f} s, worst {max(runs):.2f} s"
+    )
 
-    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser("bench", "", "bench-pass-123")
+    user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "bench", "", "bench-pass-123"
+    )
     client = Client()
     client.force_login(user)
     url = f"/kelola/unit/P00042/?periode={PERIOD}"
@@ -120,7 +131,10 @@ def main() -> None:
         start = time.perf_counter()
         assert client.get(url, secure=True).status_code == 200
         runs.append(time.perf_counter() - start)
-    print(f"unit dashboard (about {total // UNITS} responses of {total:,}): best {min(runs) * 1000:.0f} ms, median {sorted(runs)[5] * 1000:.0f} ms")
+    print(
+        f"unit dashboard (about {total // UNITS} responses of {total:,}): "
+        f"best {min(runs) * 1000:.0f} ms, median {sorted(runs)[5] * 1000:.0f} ms"
+    )
     start = time.perf_counter()
     assert client.get(f"/kelola/kota/?periode={PERIOD}", secure=True).status_code == 200
     print(f"city dashboard ({len(results):,} units): {(time.perf_counter() - start) * 1000:.0f} ms")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Render time of the city PDF for the reference-sized period (79 units, 14.249 responses).
 
-    .venv/bin/python bench/pdf_report.py      # fresh SQLite file with the demo loaded
+.venv/bin/python bench/pdf_report.py      # fresh SQLite file with the demo loaded
 """
 
 from __future__ import annotations
@@ -35,8 +35,15 @@ def main() -> None:
         timings.append(time.perf_counter() - start)
     path = WORK / "laporan.pdf"
     path.write_bytes(pdf)
-    pages = next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout.splitlines() if line.startswith("Pages:"))
-    print(f"city PDF, 79 units: best {min(timings):.1f} s, worst {max(timings):.1f} s over {RUNS} runs; {pages} pages, {len(pdf) / 1024:.0f} KB")
+    pages = next(
+        line.split()[-1]
+        for line in subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout.splitlines()
+        if line.startswith("Pages:")
+    )
+    print(
+        f"city PDF, 79 units: best {min(timings):.1f} s, worst {max(timings):.1f} s over {RUNS} runs; "
+        f"{pages} pages, {len(pdf) / 1024:.0f} KB"
+    )
     start = time.perf_counter()
     unit_report_pdf(unit=Unit.objects.get(kode="UPP054"), period=period)
     print(f"unit PDF (UPP054, 941 responses): {time.perf_counter() - start:.1f} s")

@@ -55,7 +55,10 @@ def main() -> None:
             timed("report", "skm_report", "--period", PERIOD, "--format", fmt, "--output", str(WORK / f"report.{fmt}"))
             for _ in range(REPORT_RUNS)
         ]
-        print(f"city report {fmt:>4}: {min(runs) * 1000:6.0f} ms (best of {REPORT_RUNS}; worst {max(runs) * 1000:.0f} ms)")
+        print(
+            f"city report {fmt:>4}: {min(runs) * 1000:6.0f} ms "
+            f"(best of {REPORT_RUNS}; worst {max(runs) * 1000:.0f} ms)"
+        )
 
 
 if __name__ == "__main__":

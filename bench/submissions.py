@@ -36,8 +36,12 @@ HOST = "127.0.0.1"
 def django_env(static_root: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DJANGO_DEBUG="0", DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_ALLOWED_HOSTS=HOST,
-        DJANGO_STATIC_ROOT=static_root, SKM_CLIENT_IP_HEADER="X-Forwarded-For", DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_STATIC_ROOT=static_root,
+        SKM_CLIENT_IP_HEADER="X-Forwarded-For",
+        DJANGO_LOG_LEVEL="WARNING",
     )
     env.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "k" * 50)
     return env
@@ -58,7 +62,12 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def count_responses(env: dict[str, str]) -> int:
-    out = manage(env, "shell", "-c", "from surveys.models import Response; print(Response.objects.filter(channel='online').count())")
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from surveys.models import Response; print(Response.objects.filter(channel='online').count())",
+    )
     return int(out.strip().splitlines()[-1])
 
 
@@ -74,10 +83,18 @@ def form_token(port: int, kode: str) -> tuple[str, str]:
 
 def body(token: str) -> str:
     answers = {f"u{k}": str(random.randint(1, 4)) for k in range(1, 10)}
-    return urlencode({
-        "csrfmiddlewaretoken": token, "submission_id": str(uuid.uuid4()), "umur": str(random.randint(15, 75)),
-        "jenis_kelamin": random.choice("LP"), "pendidikan": "S1", "pekerjaan": "KARYAWAN", "saran": "", **answers,
-    })
+    return urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "submission_id": str(uuid.uuid4()),
+            "umur": str(random.randint(15, 75)),
+            "jenis_kelamin": random.choice("LP"),
+            "pendidikan": "S1",
+            "pekerjaan": "KARYAWAN",
+            "saran": "",
+            **answers,
+        }
+    )
 
 
 def main() -> None:
@@ -94,9 +111,18 @@ def main() -> None:
     prepare(env)
     before = count_responses(env)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "skm_portal.wsgi", "--workers", "2", "--bind", f"{HOST}:{args.port}",
-         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "skm_portal.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"{HOST}:{args.port}",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         for _ in range(100):
@@ -156,9 +182,13 @@ def main() -> None:
     latencies.sort()
     pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000  # noqa: E731
     stored = count_responses(env) - before
-    print(f"{len(latencies)} submissions in {elapsed:.1f} s: {len(latencies) / elapsed:.0f}/s "
-          f"(gunicorn 2 workers, {args.clients} connections{f', target {args.rate:.0f}/s' if args.rate else ''})")
-    print(f"latency p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+    print(
+        f"{len(latencies)} submissions in {elapsed:.1f} s: {len(latencies) / elapsed:.0f}/s "
+        f"(gunicorn 2 workers, {args.clients} connections{f', target {args.rate:.0f}/s' if args.rate else ''})"
+    )
+    print(
+        f"latency p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+    )
     print(f"status codes: {dict(sorted(statuses.items()))}; 5xx: {sum(n for s, n in statuses.items() if s >= 500)}")
     print(f"accepted (302): {statuses[302]}, stored: {stored} -> {'OK' if stored == statuses[302] else 'MISMATCH'}")
     sys.exit(0 if stored == statuses[302] and not any(s >= 500 or s == 0 for s in statuses) else 1)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
+from reports.models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
 
 
 class ReadOnly:

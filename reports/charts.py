@@ -22,10 +22,10 @@ import io
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from decimal import Decimal
-from pathlib import Path
 from fractions import Fraction
-from typing import Sequence
+from pathlib import Path
 
 import matplotlib
 
@@ -36,7 +36,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from .skm import angka  # noqa: E402
+from reports.skm import angka  # noqa: E402
 
 Number = Fraction | Decimal | float | int
 logger = logging.getLogger(__name__)
@@ -137,18 +137,35 @@ def bar_chart_svg(
             # Behind the bars and their labels: visible between the bars, never through a number.
             line = ax.axhline(float(reference), color=ACCENT, linewidth=1.1, linestyle="--", zorder=1)
             if reference_label:
-                ax.legend([line], [reference_label], loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                          fontsize=7, borderaxespad=0.2, handlelength=2.5)
-        for bar, value in zip(bars, values):
+                ax.legend(
+                    [line],
+                    [reference_label],
+                    loc="lower right",
+                    bbox_to_anchor=(1.0, 1.0),
+                    frameon=False,
+                    fontsize=7,
+                    borderaxespad=0.2,
+                    handlelength=2.5,
+                )
+        for bar, value in zip(bars, values, strict=True):
             if value is None:
                 continue
-            ax.annotate(angka(value, places), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7, color=TEXT,
-                        zorder=4, bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+            ax.annotate(
+                angka(value, places),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color=TEXT,
+                zorder=4,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+            )
         ax.set_xticks(list(positions), list(labels))
         low, high = ylim
         ax.set_ylim(low, high + (high - low) * 0.08)  # room for the labels of the highest bars
-        ax.set_yticks([t for t in range(int(low), int(high) + 1, 20 if high - low >= 60 else 10)])
+        ax.set_yticks(list(range(int(low), int(high) + 1, 20 if high - low >= 60 else 10)))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: angka(y, 0)))
         if ylabel:
             ax.set_ylabel(ylabel)
@@ -184,9 +201,17 @@ def line_chart_svg(
         ax = figure.add_subplot()
         positions = list(range(len(labels)))
         ax.plot(positions, numbers, color=PRIMARY, linewidth=1.6, marker="o", markersize=5, zorder=3)
-        for x, value in zip(positions, values):
-            ax.annotate(angka(value, places), (x, float(value)), xytext=(0, 6), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7.5, color=TEXT)
+        for x, value in zip(positions, values, strict=True):
+            ax.annotate(
+                angka(value, places),
+                (x, float(value)),
+                xytext=(0, 6),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7.5,
+                color=TEXT,
+            )
         ax.set_xticks(positions, list(labels))
         if len(positions) == 1:
             ax.set_xlim(-1, 1)
@@ -222,9 +247,17 @@ def distribution_chart_svg(
         ax = figure.add_subplot()
         positions = list(range(rows))
         bars = ax.barh(positions, numbers, color=PRIMARY, height=0.6, zorder=2)
-        for bar, count, percent in zip(bars, counts, percents):
-            ax.annotate(f"{angka(count, 0)} ({angka(percent, 1)}%)", (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                        xytext=(3, 0), textcoords="offset points", ha="left", va="center", fontsize=6.5, color=TEXT)
+        for bar, count, percent in zip(bars, counts, percents, strict=True):
+            ax.annotate(
+                f"{angka(count, 0)} ({angka(percent, 1)}%)",
+                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=6.5,
+                color=TEXT,
+            )
         ax.set_yticks(positions, list(labels), fontsize=6.5)
         ax.invert_yaxis()
         ax.set_xlim(0, max(numbers + [1.0]) * 1.45)

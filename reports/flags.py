@@ -67,9 +67,14 @@ class Flag:
                 "within %(minutes)s minutes; first at %(first)s."
             ) % {**f, "first": _when(f["first"]), "minutes": settings.SKM_FLAG_DUPLICATE_MINUTES}
         if self.code == OVER_POPULATION:
-            return _("%(respondents)s respondents, but the unit entered %(populasi)s service users for the period.") % f
+            return (
+                _("%(respondents)s respondents, but the unit entered %(populasi)s service users for the period.") % f
+            )
         if self.code == UNIFORM_ANSWERS:
-            return _("%(count)s of %(respondents)s responses (%(percent)s %%) give the same nine answers %(answers)s.") % f
+            return (
+                _("%(count)s of %(respondents)s responses (%(percent)s %%) give the same nine answers %(answers)s.")
+                % f
+            )
         return _("IKM %(previous)s in %(previous_period)s, %(current)s now (%(change)s points).") % f
 
 

@@ -43,7 +43,9 @@ class TindakLanjutForm(FieldsOnly, forms.Form):
         label=_("Priority element"), coerce=int, help_text=_("A catalog action goes to its own element.")
     )
     katalog = forms.ModelChoiceField(
-        label=_("Standard action from the catalog"), queryset=KatalogTindakLanjut.objects.none(), required=False,
+        label=_("Standard action from the catalog"),
+        queryset=KatalogTindakLanjut.objects.none(),
+        required=False,
         empty_label=_("— write my own action below —"),
     )
     teks = forms.CharField(
@@ -78,15 +80,21 @@ class TindakLanjutForm(FieldsOnly, forms.Form):
 class RealisasiForm(FieldsOnly, forms.Form):
     progres = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     bukti_file = forms.FileField(
-        label=_("Evidence file"), required=False, help_text=_("PDF, JPG or PNG, at most 10 MB."),
+        label=_("Evidence file"),
+        required=False,
+        help_text=_("PDF, JPG or PNG, at most 10 MB."),
         widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
     bukti_tautan = forms.URLField(
-        label=_("Evidence link"), required=False, max_length=500, assume_scheme="https",
+        label=_("Evidence link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
         help_text=_("Or a link to the evidence."),
     )
     bukti_publik = forms.BooleanField(
-        label=_("Show the evidence on the public follow-up page"), required=False,
+        label=_("Show the evidence on the public follow-up page"),
+        required=False,
         help_text=_("Only if it contains no personal data (names, faces, ID numbers)."),
     )
 
@@ -107,9 +115,11 @@ class ReportJobForm(FieldsOnly, forms.Form):
     )
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False, to_field_name="kode")
     public_edition = forms.BooleanField(
-        label=_("Public edition"), required=False, initial=True,
+        label=_("Public edition"),
+        required=False,
+        initial=True,
         help_text=_(
-            "The public edition leaves out the annex \"Catatan kualitas data\" (sample, intervals, open flags)."
+            'The public edition leaves out the annex "Catatan kualitas data" (sample, intervals, open flags).'
         ),
     )
 
@@ -135,7 +145,18 @@ class ReportJobForm(FieldsOnly, forms.Form):
 class FrontMatterForm(FieldsOnly, forms.ModelForm):
     class Meta:
         model = FrontMatter
-        exclude = ["period"]
+        fields = [
+            "kota",
+            "kata_pengantar",
+            "penandatangan_nama",
+            "penandatangan_jabatan",
+            "tempat",
+            "tanggal",
+            "nomor_surat",
+            "latar_belakang",
+            "dasar_hukum",
+            "pengumpulan_data",
+        ]
         widgets = {"tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
@@ -151,6 +172,8 @@ class HistoricalIkmDeleteForm(forms.Form):
 
 class FlagReviewForm(forms.Form):
     catatan = forms.CharField(
-        label=_("Review note"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("What you checked and what you concluded, e.g. \"tablet at the counter, respondents verified\"."),
+        label=_("Review note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_('What you checked and what you concluded, e.g. "tablet at the counter, respondents verified".'),
     )

@@ -46,7 +46,8 @@ class PrioritasUnsur(models.Model):
 def _bukti_path(instance: "TindakLanjut", filename: str) -> str:
     # Private storage (never under a public URL); the original name only keeps its extension.
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"bukti/{instance.prioritas.period.kode}/{instance.prioritas.unit.kode}/{instance.pk or 'baru'}-{instance.nomor}.{extension}"
+    prioritas = instance.prioritas
+    return f"bukti/{prioritas.period.kode}/{prioritas.unit.kode}/{instance.pk or 'baru'}-{instance.nomor}.{extension}"
 
 
 class TindakLanjut(models.Model):
@@ -55,11 +56,15 @@ class TindakLanjut(models.Model):
     prioritas = models.ForeignKey(PrioritasUnsur, on_delete=models.CASCADE, related_name="tindak_lanjut")
     nomor = models.PositiveSmallIntegerField(_("number"))
     teks = models.TextField(_("action"), max_length=2000)
-    katalog = models.ForeignKey(KatalogTindakLanjut, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    katalog = models.ForeignKey(
+        KatalogTindakLanjut, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     target = models.DateField(_("target date"))
     penanggung_jawab = models.CharField(_("person responsible"), max_length=200)
     # Realization, recorded during the next period.
-    progres = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)])
+    progres = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
     bukti_file = models.FileField(_("evidence file"), upload_to=_bukti_path, blank=True, max_length=300)
     bukti_tautan = models.URLField(_("evidence link"), blank=True, max_length=500)
     # Evidence stays private unless the unit chooses to show it on the public follow-up page.
@@ -134,7 +139,9 @@ class FrontMatter(models.Model):
     period = models.OneToOneField("surveys.Period", on_delete=models.CASCADE, related_name="front_matter")
     kota = models.CharField(_("city"), max_length=100, default="Kota Pekalongan")
     kata_pengantar = models.TextField(_("foreword"), default=DEFAULT_KATA_PENGANTAR)
-    penandatangan_nama = models.CharField(_("signatory name"), max_length=200, default="H. ACHMAD AFZAN ARSLAN DJUNAID, S.E.")
+    penandatangan_nama = models.CharField(
+        _("signatory name"), max_length=200, default="H. ACHMAD AFZAN ARSLAN DJUNAID, S.E."
+    )
     penandatangan_jabatan = models.CharField(_("signatory title"), max_length=200, default="Wali Kota Pekalongan")
     tempat = models.CharField(_("place"), max_length=100, default="Pekalongan")
     tanggal = models.DateField(_("date of signature"), null=True, blank=True)

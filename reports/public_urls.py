@@ -10,7 +10,5 @@ urlpatterns = [
     path("hasil/bukti/<int:pk>/", evidence.public_evidence, name="public_evidence"),
     path("hasil/<periode_kode:periode_kode>/", public.public_results, name="public_results_period"),
     path("hasil/<periode_kode:periode_kode>/responden.csv", public.public_responses_csv, name="public_responses_csv"),
-    path(
-        "hasil/<periode_kode:periode_kode>/<unit_kode:unit_kode>/", public.public_followup, name="public_followup"
-    ),
+    path("hasil/<periode_kode:periode_kode>/<unit_kode:unit_kode>/", public.public_followup, name="public_followup"),
 ]

@@ -7,10 +7,10 @@ value is displayed (``round_half_up``), and categories are decided on unrounded 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Iterable, Sequence
 
 UNSUR_COUNT = 9
 SCALE = 25  # answers 1..4 become 25..100

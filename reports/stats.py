@@ -10,12 +10,12 @@ needs no scientific library; the tests compare it with scipy.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterable
 
-from . import skm
+from reports import skm
 
 CONFIDENCE = 0.95
 _SCORE_PER_ANSWER_TOTAL = Fraction(skm.SCALE, skm.UNSUR_COUNT)  # a response's score is its answer total x 25/9
@@ -31,7 +31,9 @@ class MeanEstimate:
     degrees_of_freedom: float  # inf when the variance is exactly known (a census)
 
 
-def unit_estimate(*, answer_total: int, square_total: int, respondents: int, population: int | None) -> MeanEstimate | None:
+def unit_estimate(
+    *, answer_total: int, square_total: int, respondents: int, population: int | None
+) -> MeanEstimate | None:
     """The IKM of a unit as a mean of response scores, from the totals the database sums.
 
     `answer_total` is the sum over responses of their nine answers, `square_total` the sum of

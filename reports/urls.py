@@ -19,7 +19,8 @@ urlpatterns = [
     path("kelola/kota/", dashboards.city_dashboard_view, name="city_dashboard"),
     path(
         "kelola/kota/tanda/<unit_kode:unit_kode>/<periode_kode:periode_kode>/<slug:code>/",
-        dashboards.flag_review_view, name="flag_review",
+        dashboards.flag_review_view,
+        name="flag_review",
     ),
     path("kelola/periode/<periode_kode:periode_kode>/kunci/", periods.period_lock_view, name="period_lock"),
     path("kelola/bantuan/kualitas-data/", help.help_quality_view, name="help_quality"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("kelola/laporan/riwayat/", report_texts.history_view, name="history"),
     path(
         "kelola/laporan/unit/<unit_kode:unit_kode>/<periode_kode:periode_kode>/",
-        report_jobs.unit_report_download, name="unit_report",
+        report_jobs.unit_report_download,
+        name="unit_report",
     ),
 ]

@@ -6,7 +6,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from .celery import broker_problem
+from skm_portal.celery import broker_problem
 
 
 @never_cache

@@ -176,13 +176,17 @@ CELERY_BEAT_SCHEDULE = {
 # it never hides or deletes a response.
 SKM_FLAG_BURST_RESPONSES = env.int("SKM_FLAG_BURST_RESPONSES", default=5)  # online, one client, one unit...
 SKM_FLAG_BURST_MINUTES = env.int("SKM_FLAG_BURST_MINUTES", default=10)  # ...within this many minutes
-SKM_FLAG_DUPLICATE_MINUTES = env.int("SKM_FLAG_DUPLICATE_MINUTES", default=30)  # identical answers, profile, suggestion
+SKM_FLAG_DUPLICATE_MINUTES = env.int(
+    "SKM_FLAG_DUPLICATE_MINUTES", default=30
+)  # identical answers, profile, suggestion
 SKM_FLAG_UNIFORM_SHARE = env.float("SKM_FLAG_UNIFORM_SHARE", default=0.9)  # share giving the same nine answers...
 SKM_FLAG_UNIFORM_MIN_RESPONDENTS = env.int("SKM_FLAG_UNIFORM_MIN_RESPONDENTS", default=30)  # ...from this many on
 SKM_FLAG_IKM_CHANGE = env.float("SKM_FLAG_IKM_CHANGE", default=10.0)  # points against the previous period
 SKM_WIDE_INTERVAL = env.float("SKM_WIDE_INTERVAL", default=10.0)  # a 95 % interval wider than this is "wide"
 if SKM_FLAG_BURST_RESPONSES < 2 or not 0 < SKM_FLAG_UNIFORM_SHARE < 1:
-    raise ImproperlyConfigured("SKM_FLAG_BURST_RESPONSES must be at least 2 and SKM_FLAG_UNIFORM_SHARE between 0 and 1")
+    raise ImproperlyConfigured(
+        "SKM_FLAG_BURST_RESPONSES must be at least 2 and SKM_FLAG_UNIFORM_SHARE between 0 and 1"
+    )
 
 # Production hardening (DJANGO_DEBUG=0): HTTPS only, secure cookies, HSTS.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -201,7 +205,10 @@ LOGGING = {
     "formatters": {"json": {"()": "skm_portal.logging.JsonFormatter"}},
     # JSON lines in production (DJANGO_LOG_JSON=1, the default without debug); plain text while developing.
     "handlers": {
-        "console": {"class": "logging.StreamHandler", **({"formatter": "json"} if env.bool("DJANGO_LOG_JSON", default=not DEBUG) else {})}
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if env.bool("DJANGO_LOG_JSON", default=not DEBUG) else {}),
+        }
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # WeasyPrint reports every rendering step at INFO.

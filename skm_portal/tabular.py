@@ -8,10 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
-from typing import Iterator, Sequence
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -59,7 +59,9 @@ def read_table(data: bytes, filename: str, *, required: Sequence[str]) -> Table:
     elif suffix == ".xlsx":
         raw_rows = iter(_xlsx_rows(data))
     else:
-        raise ImportFailed([RowError(None, "-", _("unsupported file type %(suffix)s: use .csv or .xlsx") % {"suffix": suffix or "?"})])
+        raise ImportFailed(
+            [RowError(None, "-", _("unsupported file type %(suffix)s: use .csv or .xlsx") % {"suffix": suffix or "?"})]
+        )
     first = next(raw_rows, None)
     if first is None:
         raise ImportFailed([RowError(None, "-", _("the file is empty"))])
@@ -98,7 +100,7 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ImportFailed(
-            [RowError(line, "-", _("the file is not UTF-8 text; save it as \"CSV UTF-8\" and import again"))]
+            [RowError(line, "-", _('the file is not UTF-8 text; save it as "CSV UTF-8" and import again'))]
         ) from None
     first_line = text.split("\n", 1)[0]
     # Spreadsheets set to Indonesian save CSV with semicolons.
@@ -107,7 +109,9 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     try:
         yield from reader
     except csv.Error as exc:
-        raise ImportFailed([RowError(reader.line_num, "-", _("the CSV is malformed: %(error)s") % {"error": exc})]) from None
+        raise ImportFailed(
+            [RowError(reader.line_num, "-", _("the CSV is malformed: %(error)s") % {"error": exc})]
+        ) from None
 
 
 def _xlsx_rows(data: bytes) -> list[list[object]]:

@@ -21,7 +21,9 @@ HONEYPOT_FIELD = "website"
 
 class QuestionnaireForm(forms.Form):
     umur = forms.IntegerField(
-        label=_("Age (years)"), min_value=UMUR_MIN, max_value=UMUR_MAX,
+        label=_("Age (years)"),
+        min_value=UMUR_MIN,
+        max_value=UMUR_MAX,
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             "invalid": _("Write your age as a whole number of years, e.g. 35."),
@@ -33,7 +35,9 @@ class QuestionnaireForm(forms.Form):
     pendidikan = forms.ChoiceField(label=_("Education"), choices=[("", "—"), *Pendidikan.choices])
     pekerjaan = forms.ChoiceField(label=_("Occupation"), choices=[("", "—"), *Pekerjaan.choices])
     saran = forms.CharField(
-        label=_("Suggestion (optional)"), required=False, max_length=SARAN_MAX_LENGTH,
+        label=_("Suggestion (optional)"),
+        required=False,
+        max_length=SARAN_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": SARAN_MAX_LENGTH}),
     )
     submission_id = forms.UUIDField(widget=forms.HiddenInput)
@@ -45,7 +49,8 @@ class QuestionnaireForm(forms.Form):
     dikirim_pada = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     # Hidden from people by CSS; bots that fill every field reveal themselves.
     website = forms.CharField(
-        required=False, label=_("Leave this field empty"),
+        required=False,
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -105,9 +110,13 @@ class QuestionnaireForm(forms.Form):
         """The cleaned values as Response fields."""
         data = self.cleaned_data
         return {
-            "umur": data["umur"], "jenis_kelamin": data["jenis_kelamin"], "pendidikan": data["pendidikan"],
-            "pekerjaan": data["pekerjaan"], "jenis_layanan": data.get("jenis_layanan", ""),
-            "saran": data["saran"].strip(), **{field: data[field] for field in UNSUR_FIELDS},
+            "umur": data["umur"],
+            "jenis_kelamin": data["jenis_kelamin"],
+            "pendidikan": data["pendidikan"],
+            "pekerjaan": data["pekerjaan"],
+            "jenis_layanan": data.get("jenis_layanan", ""),
+            "saran": data["saran"].strip(),
+            **{field: data[field] for field in UNSUR_FIELDS},
         }
 
 
@@ -129,7 +138,8 @@ class PaperQuestionnaireForm(QuestionnaireForm):
 
 class PeriodForm(FieldsOnly, forms.Form):
     kode = forms.CharField(
-        label=_("Period code"), max_length=7,
+        label=_("Period code"),
+        max_length=7,
         help_text=_("e.g. 2027-S1 (January-June) or 2027-S2 (July-December)"),
     )
 
@@ -144,7 +154,8 @@ class PeriodForm(FieldsOnly, forms.Form):
 
 class PrivacyNoticeForm(FieldsOnly, forms.Form):
     teks = forms.CharField(
-        label=_("Text of the privacy notice"), max_length=20000,
+        label=_("Text of the privacy notice"),
+        max_length=20000,
         help_text=_("Plain text: line breaks are kept, HTML is shown as written."),
         widget=forms.Textarea(attrs={"rows": 24}),
     )
@@ -168,10 +179,14 @@ class ImportForm(FieldsOnly, forms.Form):
 
     def __init__(self, *args, periods: list[Period], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["periode"].queryset = Period.objects.filter(pk__in=[p.pk for p in periods]).order_by("-tanggal_mulai")
+        self.fields["periode"].queryset = Period.objects.filter(pk__in=[p.pk for p in periods]).order_by(
+            "-tanggal_mulai"
+        )
 
     def clean_berkas(self):
         upload = self.cleaned_data["berkas"]
         if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB; split it, or ask Bagian Organisasi to import it."))
+            raise forms.ValidationError(
+                _("The file is larger than 50 MB; split it, or ask Bagian Organisasi to import it.")
+            )
         return upload

@@ -64,13 +64,13 @@ class Unsur(models.Model):
     def __str__(self) -> str:
         return f"{self.kode} {self.nama}"
 
-    @property
-    def jawaban(self) -> list[str]:
-        return [self.jawaban_1, self.jawaban_2, self.jawaban_3, self.jawaban_4]
-
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         cache.delete(UNSUR_CACHE_KEY)  # an edited question shows at once
+
+    @property
+    def jawaban(self) -> list[str]:
+        return [self.jawaban_1, self.jawaban_2, self.jawaban_3, self.jawaban_4]
 
 
 class UnitPeriod(models.Model):
@@ -194,9 +194,7 @@ class Response(models.Model):
         verbose_name_plural = _("responses")
         indexes = [models.Index(fields=["period", "unit"], name="response_period_unit")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"response_{f}_1_to_4"
-            )
+            models.CheckConstraint(condition=models.Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"response_{f}_1_to_4")
             for f in UNSUR_FIELDS
         ]
 

@@ -1,32 +1,49 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 REFERENCE_UNITS = Path(__file__).resolve().parent.parent / "reports" / "demo" / "data" / "upp-pekalongan.csv"
 RESPONSE_HEADER = [
-    "kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
-    *[f"u{k}" for k in range(1, 10)], "saran",
+    "kode_unit",
+    "tanggal",
+    "umur",
+    "jenis_kelamin",
+    "pendidikan",
+    "pekerjaan",
+    "jenis_layanan",
+    *[f"u{k}" for k in range(1, 10)],
+    "saran",
 ]
 
 
 def response_row(**overrides: str) -> dict[str, str]:
     """A valid response row of period 2023-S2; keyword arguments replace columns."""
     row = {
-        "kode_unit": "UPP001", "tanggal": "2023-08-01 09:30", "umur": "34", "jenis_kelamin": "P",
-        "pendidikan": "S1", "pekerjaan": "KARYAWAN", "jenis_layanan": "Layanan Umum",
-        **{f"u{k}": "4" for k in range(1, 10)}, "saran": "",
+        "kode_unit": "UPP001",
+        "tanggal": "2023-08-01 09:30",
+        "umur": "34",
+        "jenis_kelamin": "P",
+        "pendidikan": "S1",
+        "pekerjaan": "KARYAWAN",
+        "jenis_layanan": "Layanan Umum",
+        **{f"u{k}": "4" for k in range(1, 10)},
+        "saran": "",
     }
     row.update(overrides)
     return row
 
 
-def write_csv(path: Path, rows: list[dict[str, str]], header: list[str] | None = None, encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, rows: list[dict[str, str]], header: list[str] | None = None, encoding: str = "utf-8"
+) -> Path:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header or RESPONSE_HEADER, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
@@ -90,20 +107,30 @@ def reference_units(db):
     call_command("import_units", str(REFERENCE_UNITS), stdout=io.StringIO())
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def migration_data(request):
+    """The rows the data migrations load (the nine unsur, the action catalog), in every test that
+    uses the database: a transactional test ends by flushing every table, and with tests spread
+    over processes, any test may come after one."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (DB_FIXTURES - {"db"}) & set(
+        request.fixturenames
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from surveys.models import Unsur
+
+    if not Unsur.objects.exists():
+        importlib.import_module("surveys.migrations.0003_unsur_defaults").load_unsur(apps, None)
+        importlib.import_module("reports.migrations.0002_katalog_tindak_lanjut").load_katalog(apps, None)
+
+
 @pytest.fixture
-def unsur_defaults(db):
-    """The data of the data migrations (the nine unsur, the action catalog): transactional
-    tests flush them, so load them again."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("surveys.migrations.0003_unsur_defaults").load_unsur(apps, None)
-    importlib.import_module("reports.migrations.0002_katalog_tindak_lanjut").load_katalog(apps, None)
-
-
-@pytest.fixture
-def open_period(reference_units, unsur_defaults):
+def open_period(reference_units):
     """The semester of today, open, with two service types for UPP016."""
     from django.utils import timezone
 
@@ -120,8 +147,12 @@ def open_period(reference_units, unsur_defaults):
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -145,7 +176,9 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A page in a 360 px wide phone viewport, in Indonesian."""
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="id-ID", is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -156,7 +189,7 @@ def broker_unreachable(settings):
     """Celery configured for a Redis that does not answer (port 9 on loopback), as when Redis is down."""
     from skm_portal.celery import app
 
-    previous = dict(broker_url=app.conf.broker_url, task_always_eager=app.conf.task_always_eager)
+    previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)
     yield

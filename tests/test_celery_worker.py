@@ -38,7 +38,7 @@ def broker(settings):
     redis.Redis.from_url(REDIS_URL).flushdb()
     from skm_portal.celery import app
 
-    previous = dict(broker_url=app.conf.broker_url, task_always_eager=app.conf.task_always_eager)
+    previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
     drop_connections(app)
@@ -64,8 +64,12 @@ def worker_env(media_root: Path) -> dict[str, str]:
         database_url = f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
-        DATABASE_URL=database_url, CELERY_BROKER_URL=REDIS_URL, DJANGO_SETTINGS_MODULE="skm_portal.settings",
-        DJANGO_SECRET_KEY=django_settings.SECRET_KEY, DJANGO_DEBUG="0", DJANGO_MEDIA_ROOT=str(media_root),
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=REDIS_URL,
+        DJANGO_SETTINGS_MODULE="skm_portal.settings",
+        DJANGO_SECRET_KEY=django_settings.SECRET_KEY,
+        DJANGO_DEBUG="0",
+        DJANGO_MEDIA_ROOT=str(media_root),
     )
     return env
 
@@ -77,9 +81,29 @@ def start_worker(broker, settings, tmp_path):
 
     def start() -> subprocess.Popen:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "skm_portal", "worker", "--pool", "prefork", "--concurrency", "1",
-             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--hostname", f"test{len(workers)}@%h"],
-            cwd=ROOT, env=worker_env(settings.MEDIA_ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "skm_portal",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--hostname",
+                f"test{len(workers)}@%h",
+            ],
+            cwd=ROOT,
+            env=worker_env(settings.MEDIA_ROOT),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         workers.append(process)
         return process
@@ -93,7 +117,7 @@ def start_worker(broker, settings, tmp_path):
 
 
 @pytest.fixture
-def city_client(unsur_defaults):
+def city_client(db):
     call_command("load_demo", stdout=io.StringIO())  # the reference-sized period 2023-S2
     return city_admin_client("kota")
 
@@ -124,7 +148,9 @@ def follow(client, job_id: int, seconds: float = 120) -> dict:
 
 def test_a_worker_makes_the_city_report_started_from_the_web_page(city_client, start_worker):
     start_worker()
-    response = city_client.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2", "public_edition": "on"})
+    response = city_client.post(
+        reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2", "public_edition": "on"}
+    )
     job = ReportJob.objects.get()
     assert response["Location"] == reverse("reports:job", args=[job.pk])
     status = follow(city_client, job.pk)

@@ -14,11 +14,11 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from reports.models import PeriodSnapshot, PrioritasUnsur, TindakLanjut
+from reports.selectors.canonical_csv import CANONICAL_COLUMNS
 from reports.selectors.results import city_result, unit_results
 from reports.selectors.rollups import rollups
-from reports.selectors.canonical_csv import CANONICAL_COLUMNS
-from surveys.models import UNSUR_FIELDS, Period, Response, Unsur
 from reports.services.locking import period_lock
+from surveys.models import Period, Response, Unsur
 from tests.conftest import response_row, unit_admin_client, write_csv
 from units.models import Unit
 
@@ -34,10 +34,13 @@ def import_rows(tmp_path, rows, period="2023-S2", name="r.csv"):
 
 @pytest.fixture
 def locked(reference_units, tmp_path):
-    rows = [response_row(kode_unit="UPP016", umur=str(20 + i), saran="Rahasia: nomor HP saya 0812", u3="3") for i in range(4)]
+    rows = [
+        response_row(kode_unit="UPP016", umur=str(20 + i), saran="Rahasia: nomor HP saya 0812", u3="3")
+        for i in range(4)
+    ]
     rows += [response_row(kode_unit="UPP017", umur=str(30 + i), tanggal=f"2023-09-0{1 + i} 10:00") for i in range(3)]
     rows += [response_row(kode_unit="UPP033", umur="41", u1="2")]
-    period = import_rows(tmp_path, rows)
+    import_rows(tmp_path, rows)
     Response.objects.filter(unit__kode="UPP016").update(client_hash="f" * 64)
     return period_lock(kode="2023-S2")
 
@@ -85,18 +88,25 @@ def test_verify_period_passes_untouched_and_names_the_unit_changed_after_locking
 
 def test_skm_report_on_a_locked_period_answers_from_the_snapshot(locked, tmp_path):
     output = tmp_path / "r.json"
-    call_command("skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), stdout=io.StringIO())
+    call_command(
+        "skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), stdout=io.StringIO()
+    )
     before = json.loads(output.read_text())
     Response.objects.filter(unit__kode="UPP017").update(u1=1)  # tampering after locking
-    call_command("skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), stdout=io.StringIO())
+    call_command(
+        "skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), stdout=io.StringIO()
+    )
     assert json.loads(output.read_text()) == before
     assert {u["code"]: u["ikm"] for u in before["units"]}["UPP017"] == 100.0
 
 
 def test_a_parents_rollup_is_the_mean_of_its_children(reference_units, tmp_path):
     kelurahan = list(Unit.objects.filter(induk__kode="UPP033").order_by("kode")[:3])
-    rows = [response_row(kode_unit=kelurahan[0].kode, u1="1"), response_row(kode_unit=kelurahan[0].kode, umur="50"),
-            response_row(kode_unit=kelurahan[1].kode, u2="2", u3="3")]
+    rows = [
+        response_row(kode_unit=kelurahan[0].kode, u1="1"),
+        response_row(kode_unit=kelurahan[0].kode, umur="50"),
+        response_row(kode_unit=kelurahan[1].kode, u2="2", u3="3"),
+    ]
     rows += [response_row(kode_unit="UPP033", u9="1")]  # the Kecamatan's own responses are not in its rollup
     period = import_rows(tmp_path, rows)
     (rollup,) = [r for r in rollups(period=period) if r.kode == "UPP033"]
@@ -105,7 +115,9 @@ def test_a_parents_rollup_is_the_mean_of_its_children(reference_units, tmp_path)
     assert rollup.result.unsur == city_result(children).unsur
     assert (rollup.result.units, rollup.children) == (2, Unit.objects.filter(induk__kode="UPP033").count())
     output = tmp_path / "r.json"
-    call_command("skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), stdout=io.StringIO())
+    call_command(
+        "skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), stdout=io.StringIO()
+    )
     data = json.loads(output.read_text())
     by_code = {r["code"]: r for r in data["rollups"]}
     assert set(by_code) == {"UPP017", "UPP032", "UPP033", "UPP034", "UPP035"}
@@ -131,12 +143,26 @@ def followed_up(locked):
     evidence, one with private evidence."""
     unit = Unit.objects.get(kode="UPP016")
     prioritas = PrioritasUnsur.objects.create(unit=unit, period=locked, unsur=Unsur.objects.get(kode="U3"), urutan=1)
-    public = TindakLanjut.objects.create(prioritas=prioritas, nomor=1, teks="Menambah loket antrean", target=date(2024, 3, 31),
-                                         penanggung_jawab="Kepala Seksi", progres=80, bukti_publik=True,
-                                         bukti_file=SimpleUploadedFile("foto.pdf", PDF))
-    private = TindakLanjut.objects.create(prioritas=prioritas, nomor=2, teks="Pelatihan petugas", target=date(2024, 6, 30),
-                                          penanggung_jawab="Sekretaris", progres=40, bukti_publik=False,
-                                          bukti_file=SimpleUploadedFile("daftar-hadir.pdf", PDF))
+    public = TindakLanjut.objects.create(
+        prioritas=prioritas,
+        nomor=1,
+        teks="Menambah loket antrean",
+        target=date(2024, 3, 31),
+        penanggung_jawab="Kepala Seksi",
+        progres=80,
+        bukti_publik=True,
+        bukti_file=SimpleUploadedFile("foto.pdf", PDF),
+    )
+    private = TindakLanjut.objects.create(
+        prioritas=prioritas,
+        nomor=2,
+        teks="Pelatihan petugas",
+        target=date(2024, 6, 30),
+        penanggung_jawab="Sekretaris",
+        progres=40,
+        bukti_publik=False,
+        bukti_file=SimpleUploadedFile("daftar-hadir.pdf", PDF),
+    )
     return public, private
 
 
@@ -176,12 +202,13 @@ def test_the_city_pdf_prints_the_hash(locked, tmp_path):
     assert PeriodSnapshot.objects.get().csv_sha256 in "".join(text.split())
 
 
-
 def test_the_unit_chooses_which_evidence_is_public_when_recording_the_realization(followed_up, client):
     public, private = followed_up
     staff = unit_admin_client("layanan", "UPP016")
     url = reverse("reports:realisasi", args=[private.pk])
-    response = staff.post(url, {"progres": "70", "bukti_publik": "on", "bukti_file": SimpleUploadedFile("foto.pdf", PDF)})
+    response = staff.post(
+        url, {"progres": "70", "bukti_publik": "on", "bukti_file": SimpleUploadedFile("foto.pdf", PDF)}
+    )
     assert response.status_code == 302
     private.refresh_from_db()
     assert private.bukti_publik and private.progres == 70

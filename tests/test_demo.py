@@ -8,11 +8,11 @@ from fractions import Fraction
 
 import pytest
 
-from reports.skm import ikm, mean, round_half_up, unsur_value
 from reports.demo.reference import ReferenceUnit, answer_sums, demo_response_rows, load_reference_units
+from reports.skm import ikm, mean, round_half_up, unsur_value
 
 UNSUR_KEYS = [f"u{k}" for k in range(1, 10)]
-CITY_UNSUR = [Decimal(v) for v in "89.89 90.02 88.18 95.64 89.31 89.49 89.85 87.51 96.34".split()]
+CITY_UNSUR = [Decimal(v) for v in ["89.89", "90.02", "88.18", "95.64", "89.31", "89.49", "89.85", "87.51", "96.34"]]
 CITY_IKM = Decimal("90.69")
 CITY_REALISASI = Decimal("88.41")
 
@@ -96,23 +96,45 @@ def test_rows_reproduce_each_unit(units, rows):
 
 def test_rows_match_the_report_profile(rows):
     assert Counter(kelompok_umur(int(r["umur"])) for r in rows) == {
-        "< 20": 1275, "20-29": 3138, "30-39": 3797, "40-49": 3425, ">= 50": 2614
+        "< 20": 1275,
+        "20-29": 3138,
+        "30-39": 3797,
+        "40-49": 3425,
+        ">= 50": 2614,
     }
     assert Counter(r["jenis_kelamin"] for r in rows) == {"L": 7184, "P": 7065}
     assert Counter(r["pendidikan"] for r in rows) == {
-        "DIPLOMA": 772, "LAINNYA": 154, "S1": 2223, "S2/S3": 176,
-        "SD/SEDERAJAT": 1955, "SMA/SMK/SEDERAJAT": 6217, "SMP/SEDERAJAT": 2752,
+        "DIPLOMA": 772,
+        "LAINNYA": 154,
+        "S1": 2223,
+        "S2/S3": 176,
+        "SD/SEDERAJAT": 1955,
+        "SMA/SMK/SEDERAJAT": 6217,
+        "SMP/SEDERAJAT": 2752,
     }
     assert Counter(r["pekerjaan"] for r in rows) == {
-        "KARYAWAN": 1896, "LAINNYA": 7007, "MAHASISWA/PELAJAR": 1314,
-        "PNS/P3K": 1518, "TNI/POLRI": 35, "WIRASWASTA": 2479,
+        "KARYAWAN": 1896,
+        "LAINNYA": 7007,
+        "MAHASISWA/PELAJAR": 1314,
+        "PNS/P3K": 1518,
+        "TNI/POLRI": 35,
+        "WIRASWASTA": 2479,
     }
     assert all(15 <= int(r["umur"]) <= 75 for r in rows)
 
 
 def test_rows_are_well_formed(rows):
-    keys = ["kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
-            *UNSUR_KEYS, "saran"]
+    keys = [
+        "kode_unit",
+        "tanggal",
+        "umur",
+        "jenis_kelamin",
+        "pendidikan",
+        "pekerjaan",
+        "jenis_layanan",
+        *UNSUR_KEYS,
+        "saran",
+    ]
     for row in rows:
         assert list(row) == keys
         assert all(isinstance(v, str) for v in row.values())

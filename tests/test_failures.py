@@ -6,14 +6,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from surveys.services import response_import
 from surveys.models import ImportBatch, Response
+from surveys.services import response_import
 from tests.conftest import response_row, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_imports_all(reference_units, tmp_path, monkeypatch):
+def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_imports_all(
+    reference_units, tmp_path, monkeypatch
+):
     if connection.vendor != "postgresql":
         pytest.skip("terminates a real PostgreSQL session: runs in CI's PostgreSQL pass")
     import psycopg
@@ -26,8 +28,14 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
         insert(batch[: len(batch) // 2])  # half of the file is already in the table...
         pid = connection.connection.info.backend_pid
         settings = connection.settings_dict
-        with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
-                             password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True) as admin:
+        with psycopg.connect(
+            host=settings["HOST"],
+            port=settings["PORT"],
+            user=settings["USER"],
+            password=settings["PASSWORD"] or None,
+            dbname=settings["NAME"],
+            autocommit=True,
+        ) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])  # ...when the server drops the session
         insert(batch[len(batch) // 2 :])
 

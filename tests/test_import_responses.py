@@ -27,7 +27,12 @@ def test_it_imports_a_csv_and_creates_the_period(reference_units, tmp_path):
     assert (str(period.tanggal_mulai), str(period.tanggal_selesai)) == ("2023-07-01", "2023-12-31")
     response = Response.objects.get(unit__kode="UPP016")
     assert response.answers == (4, 4, 2, 4, 4, 4, 4, 4, 4)
-    assert (response.umur, response.jenis_kelamin, response.pendidikan, response.pekerjaan) == (34, "P", "S1", "KARYAWAN")
+    assert (response.umur, response.jenis_kelamin, response.pendidikan, response.pekerjaan) == (
+        34,
+        "P",
+        "S1",
+        "KARYAWAN",
+    )
     assert response.saran == "Antrian lama"
     assert response.channel == Response.Channel.IMPORT
     assert response.import_batch.filename == "r.csv"

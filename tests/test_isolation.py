@@ -8,9 +8,8 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
 from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.models import PrioritasUnsur, ReportJob, TindakLanjut
 from surveys.models import Period, Response, Unsur
@@ -36,15 +35,29 @@ def management_patterns(patterns=None, prefix="", namespace=""):
 def other_units_data(reference_units, tmp_path, settings):
     """Data of Dinas Kesehatan (UPP017): a response, a plan action with an evidence file."""
     settings.MEDIA_ROOT = tmp_path
-    period = Period.objects.create(kode="2023-S1", tanggal_mulai=date(2023, 1, 1), tanggal_selesai=date(2023, 6, 30), status="locked")
-    Period.objects.create(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open")
+    period = Period.objects.create(
+        kode="2023-S1", tanggal_mulai=date(2023, 1, 1), tanggal_selesai=date(2023, 6, 30), status="locked"
+    )
+    Period.objects.create(
+        kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open"
+    )
     unit = Unit.objects.get(kode="UPP017")
     response = Response.objects.create(
-        unit=unit, period=period, submitted_at="2023-03-01T10:00+07:00", umur=30, jenis_kelamin="L", pendidikan="S1",
-        pekerjaan="KARYAWAN", saran="Rahasia dinkes", channel="online", **{f"u{k}": 3 for k in range(1, 10)},
+        unit=unit,
+        period=period,
+        submitted_at="2023-03-01T10:00+07:00",
+        umur=30,
+        jenis_kelamin="L",
+        pendidikan="S1",
+        pekerjaan="KARYAWAN",
+        saran="Rahasia dinkes",
+        channel="online",
+        **{f"u{k}": 3 for k in range(1, 10)},
     )
     prioritas = PrioritasUnsur.objects.create(unit=unit, period=period, unsur=Unsur.objects.get(kode="U3"), urutan=1)
-    action = TindakLanjut.objects.create(prioritas=prioritas, nomor=1, teks="Rahasia", target=date(2023, 12, 1), penanggung_jawab="x")
+    action = TindakLanjut.objects.create(
+        prioritas=prioritas, nomor=1, teks="Rahasia", target=date(2023, 12, 1), penanggung_jawab="x"
+    )
     action.bukti_file.save("bukti.pdf", ContentFile(b"%PDF-1.4 x"))
     job = ReportJob.objects.create(kind="unit_pdf", period=period, unit=unit, state="done")
     job.file.save("laporan.pdf", ContentFile(b"%PDF-1.4 Rahasia"))
@@ -69,7 +82,13 @@ def url_values(name, params, data):
 
 def test_the_walk_covers_every_management_url():
     names = {name for name, _route, _params in management_patterns()}
-    assert {"reports:unit_dashboard", "reports:realisasi", "reports:bukti", "reports:saran_handled", "reports:rencana"} <= names
+    assert {
+        "reports:unit_dashboard",
+        "reports:realisasi",
+        "reports:bukti",
+        "reports:saran_handled",
+        "reports:rencana",
+    } <= names
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -98,8 +117,12 @@ def test_the_kecamatan_admin_reaches_its_kelurahan_but_not_others(client, refere
     UnitAdmin.objects.create(user=admin, unit=Unit.objects.get(kode="UPP032"))  # Kecamatan Pekalongan Barat
     Period.objects.create(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31))
     client.force_login(admin)
-    assert client.get(reverse("reports:unit_dashboard", args=["UPP041"])).status_code == 200  # Bendan Kergon, Pekalongan Barat
-    assert client.get(reverse("reports:unit_dashboard", args=["UPP039"])).status_code == 404  # Bandengan, Pekalongan Utara
+    assert (
+        client.get(reverse("reports:unit_dashboard", args=["UPP041"])).status_code == 200
+    )  # Bendan Kergon, Pekalongan Barat
+    assert (
+        client.get(reverse("reports:unit_dashboard", args=["UPP039"])).status_code == 404
+    )  # Bandengan, Pekalongan Utara
 
 
 def test_anonymous_users_are_sent_to_the_login(client, other_units_data):

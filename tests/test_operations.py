@@ -26,8 +26,13 @@ def test_health_stays_up_when_redis_is_down(client, broker_unreachable):
 
 
 def test_the_archive_export_reimports_as_it_is(reference_units, tmp_path):
-    rows = [response_row(kode_unit="UPP016", saran="=1+1 bukan rumus"), response_row(kode_unit="UPP001", tanggal="2023-09-09 16:45", umur="71")]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    rows = [
+        response_row(kode_unit="UPP016", saran="=1+1 bukan rumus"),
+        response_row(kode_unit="UPP001", tanggal="2023-09-09 16:45", umur="71"),
+    ]
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
+    )
     Response.objects.update(client_hash="f" * 64)
     out = tmp_path / "arsip.csv"
     call_command("export_responses", "--period", "2023-S2", "--output", str(out), stdout=io.StringIO())

@@ -19,7 +19,9 @@ def test_home_without_results_says_so(client):
 def test_home_shows_the_latest_results_in_indonesian_format(reference_units, client, tmp_path):
     Unit.objects.filter(kode="UPP002").update(nama="<script>alert(1)</script> Kesbangpol")
     rows = [response_row(kode_unit="UPP001", u1="1")] + [response_row(kode_unit="UPP002", u2="3") for _ in range(1000)]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
+    )
     assert "Belum ada hasil survei" in client.get(reverse("home")).content.decode()  # open periods are not published
     call_command("lock_period", "2023-S2", stdout=io.StringIO())
     html = client.get(reverse("home")).content.decode()
@@ -37,8 +39,16 @@ def test_english_is_available(client):
 
 def test_city_admin_can_browse_the_raw_data_in_django_admin(reference_units, admin_client):
     for name in (
-        "units_unit", "units_unitadmin", "units_auditevent", "surveys_period", "surveys_unsur", "surveys_unitperiod",
-        "surveys_importbatch", "surveys_response", "reports_katalogtindaklanjut", "reports_prioritasunsur",
+        "units_unit",
+        "units_unitadmin",
+        "units_auditevent",
+        "surveys_period",
+        "surveys_unsur",
+        "surveys_unitperiod",
+        "surveys_importbatch",
+        "surveys_response",
+        "reports_katalogtindaklanjut",
+        "reports_prioritasunsur",
         "reports_tindaklanjut",
     ):
         assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200

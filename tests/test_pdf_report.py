@@ -10,7 +10,7 @@ import io
 import re
 import subprocess
 import time
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +18,13 @@ import pytest
 from django.core.management import call_command
 
 from reports import charts
+from reports.demo.reference import load_reference_units
 from reports.models import FrontMatter, HistoricalIkm, PrioritasUnsur
 from reports.pdf.city import city_report_pdf
 from reports.pdf.formatting import fill, paragraphs, semester_label
 from reports.pdf.unit import unit_report_pdf
 from reports.selectors.results import unit_results
 from reports.tanggal import collection_window, tanggal_indonesia
-from reports.demo.reference import load_reference_units
 from surveys.models import Period, Response
 from tests.conftest import response_row, write_csv
 from units.models import Unit
@@ -34,6 +34,7 @@ CATEGORY_WORD = {"Sangat Baik": "SANGAT", "Baik": "BAIK", "Kurang Baik": "KURANG
 
 
 # --- reading PDFs back ---------------------------------------------------------------------------
+
 
 def save(tmp_path: Path, name: str, data: bytes) -> Path:
     assert data.startswith(b"%PDF-")
@@ -66,6 +67,7 @@ def angka(value) -> str:
 
 # --- no database ---------------------------------------------------------------------------------
 
+
 def test_charts_are_deterministic_svg_with_indonesian_numbers():
     labels = [f"U{k}" for k in range(1, 10)]
     values = [Decimal("95.65"), Decimal("95.79"), 97.47, 99.16, 96.35, 96.49, 98.46, 95.08, 98.6]
@@ -75,10 +77,14 @@ def test_charts_are_deterministic_svg_with_indonesian_numbers():
     assert "95,65" in first and "98,60" in first and "IKM 97,00" in first
     assert "<dc:date>" not in first
     trend = charts.line_chart_svg(["2018", "2022", "2023-S2"], [Decimal("84.12"), 89.1, Decimal("90.69")])
-    assert "84,12" in trend and "2023-S2" in trend and trend == charts.line_chart_svg(
-        ["2018", "2022", "2023-S2"], [Decimal("84.12"), 89.1, Decimal("90.69")]
+    assert (
+        "84,12" in trend
+        and "2023-S2" in trend
+        and trend == charts.line_chart_svg(["2018", "2022", "2023-S2"], [Decimal("84.12"), 89.1, Decimal("90.69")])
     )
-    distribution = charts.distribution_chart_svg(["Laki-laki", "Perempuan"], [7184, 7065], [Decimal("50.42"), Decimal("49.58")])
+    distribution = charts.distribution_chart_svg(
+        ["Laki-laki", "Perempuan"], [7184, 7065], [Decimal("50.42"), Decimal("49.58")]
+    )
     assert "7.184 (50,4%)" in distribution
     assert charts.angka(14249, 0) == "14.249" and charts.angka(Decimal("90.685")) == "90,69"
 
@@ -88,12 +94,15 @@ def test_indonesian_words_and_placeholders():
     assert semester_label(Period(kode="2023-S2")) == "Semester II Tahun 2023"
     assert semester_label(Period(kode="2024-S1")) == "Semester I Tahun 2024"
     values = {"kota": "Kota Pekalongan", "ikm": "90,69"}
-    assert fill("Pemerintah {kota}: {ikm} {tidak_dikenal}", values) == "Pemerintah Kota Pekalongan: 90,69 {tidak_dikenal}"
+    assert (
+        fill("Pemerintah {kota}: {ikm} {tidak_dikenal}", values) == "Pemerintah Kota Pekalongan: 90,69 {tidak_dikenal}"
+    )
     assert fill("kurung { terbuka {kota}", values) == "kurung { terbuka {kota}"  # printed as written
     assert paragraphs("satu\ndua\n\n\ntiga\r\n") == ["satu dua", "tiga"]
 
 
 # --- the full demo: 79 units, 14.249 responses ---------------------------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.django_db
@@ -109,11 +118,17 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     assert snapshot == period.snapshot.data
     assert (snapshot["overall"]["ikm"], snapshot["overall"]["realization"]) == (90.69, 88.41)
     assert period_verify(period).ok
-    FrontMatter.objects.create(period=period, tanggal=date(2024, 1, 31), penandatangan_nama="Dr. H. Contoh Wali, M.Si.")
+    FrontMatter.objects.create(
+        period=period, tanggal=date(2024, 1, 31), penandatangan_nama="Dr. H. Contoh Wali, M.Si."
+    )
     for label, urutan, ikm in (("2018", 201800, "84.12"), ("2022", 202200, "91.10")):
         HistoricalIkm.objects.create(label=label, urutan=urutan, ikm=Decimal(ikm))
     Unit.objects.filter(kode="UPP079").update(nama=f"Puskesmas {SCRIPT}")
-    newest = Response.objects.filter(period=period, unit__kode="UPP017").exclude(saran="").order_by("-submitted_at", "-pk")[0]
+    newest = (
+        Response.objects.filter(period=period, unit__kode="UPP017")
+        .exclude(saran="")
+        .order_by("-submitted_at", "-pk")[0]
+    )
     Response.objects.filter(pk=newest.pk).update(saran=f"Antrean lama {SCRIPT} & <b>tebal</b>")
     expected = {r.kode: r for r in unit_results(period=period)}
 
@@ -127,7 +142,7 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     # Progress: the four stages, percents rising, 100 left to the caller.
     assert [stage for stage, _ in calls] == ["Mengumpulkan data", "Membuat grafik", "Menyusun dokumen", "Membuat PDF"]
     percents = [percent for _, percent in calls]
-    assert percents == sorted(set(percents)) and 0 < percents[0] and percents[-1] < 100
+    assert percents == sorted(set(percents)) and percents[0] > 0 and percents[-1] < 100
 
     path = save(tmp_path, "kota.pdf", data)
     pages = pages_text(path)
@@ -135,7 +150,17 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     words = flat(text)
     assert "LAPORAN PELAKSANAAN SURVEI KEPUASAN MASYARAKAT (SKM) SEMESTER II TAHUN 2023" in flat(pages[0])
     assert "Pemerintah Kota Pekalongan Tahun 2023" in flat(pages[0])
-    for heading in ("DAFTAR ISI", "KATA PENGANTAR", "BAB I", "PENDAHULUAN", "BAB II", "BAB III", "BAB V", "KESIMPULAN", "LAMPIRAN"):
+    for heading in (
+        "DAFTAR ISI",
+        "KATA PENGANTAR",
+        "BAB I",
+        "PENDAHULUAN",
+        "BAB II",
+        "BAB III",
+        "BAB V",
+        "KESIMPULAN",
+        "LAMPIRAN",
+    ):
         assert heading in text, heading
     assert "Pekalongan, 31 Januari 2024" in words and "Wali Kota Pekalongan" in words
     assert words.count("Dr. H. Contoh Wali, M.Si.") == 2  # foreword and BAB V
@@ -176,7 +201,7 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     assert "89,89 90,02 88,18 95,64 89,31 89,49 89,85 87,51 96,34 90,69" in flat(table)
     city_lines = table.splitlines()
     at = next(i for i, line in enumerate(city_lines) if "Rata-rata Indeks per Unsur" in line)
-    around = " ".join(city_lines[at - 2:at + 3]).lower()
+    around = " ".join(city_lines[at - 2 : at + 3]).lower()
     assert "sangat" in around and "baik" in around and "88,41%" in around
     assert "Rata-rata Realisasi Tindak Lanjut atas Hasil SKM Semester I Tahun 2023 (Periode Sebelumnya)" in flat(table)
     assert "100,00%" in table
@@ -201,7 +226,9 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     unit_words = flat("\f".join(unit_pages))
     assert 1 < len(unit_pages) <= 8 and page_size(path, 1) == (595, 842)
     assert "Dinas Kesehatan" in unit_words and "87,88" in unit_words and "Baik (B)" in unit_words
-    assert "selang kepercayaan 95 %: 87,07" in unit_words and "– 88,68" in unit_words and "populasi belum" in unit_words
+    assert (
+        "selang kepercayaan 95 %: 87,07" in unit_words and "– 88,68" in unit_words and "populasi belum" in unit_words
+    )
     assert "Juli - Oktober 2023" in unit_words and str(expected["UPP017"].respondents) in unit_words
     chosen = PrioritasUnsur.objects.filter(unit=unit, period=period).select_related("unsur").order_by("urutan")
     assert chosen.exists()
@@ -213,6 +240,7 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
 
 # --- small data: units below "Baik", units without responses, user text ---------------------
 
+
 @pytest.mark.django_db
 def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(reference_units, tmp_path):
     units = tmp_path / "u.csv"
@@ -220,13 +248,25 @@ def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(refere
     call_command("import_units", str(units), stdout=io.StringIO())
     rows = [
         response_row(kode_unit="UPP001", tanggal="2023-08-01 09:00"),  # all 4: 100,00
-        *[response_row(kode_unit="UPP002", tanggal="2023-09-15 10:00", **{f"u{k}": "2" for k in range(1, 10)}) for _ in range(2)],
-        response_row(kode_unit="UJI1", tanggal="2023-11-30 10:00", saran=f"Tolong {SCRIPT}", **{f"u{k}": "3" for k in range(1, 10)}),
+        *[
+            response_row(kode_unit="UPP002", tanggal="2023-09-15 10:00", **{f"u{k}": "2" for k in range(1, 10)})
+            for _ in range(2)
+        ],
+        response_row(
+            kode_unit="UJI1",
+            tanggal="2023-11-30 10:00",
+            saran=f"Tolong {SCRIPT}",
+            **{f"u{k}": "3" for k in range(1, 10)},
+        ),
     ]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
+    )
     period = Period.objects.get(kode="2023-S2")
     FrontMatter.objects.create(
-        period=period, kota="Kota Contoh", kata_pengantar="Di {kota} ada {jumlah_unit} UPP, IKM {ikm} ({kategori}), {x}.",
+        period=period,
+        kota="Kota Contoh",
+        kata_pengantar="Di {kota} ada {jumlah_unit} UPP, IKM {ikm} ({kategori}), {x}.",
         dasar_hukum="Aturan pertama.\n\nAturan kedua.",
     )
 
@@ -238,9 +278,16 @@ def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(refere
     assert "1. Aturan pertama. 2. Aturan kedua." in words
     assert "Sebanyak 77 dari 80 UPP belum menyampaikan hasil SKM" in words
     assert "Agustus sampai dengan November 2023" in words
-    assert f"(IKM di bawah 76,61): Badan Kesatuan Bangsa Dan Politik (50,00, Tidak Baik); Unit {SCRIPT} (75,00, Kurang Baik)." in words
+    assert (
+        "(IKM di bawah 76,61): Badan Kesatuan Bangsa Dan Politik (50,00, Tidak Baik); "
+        f"Unit {SCRIPT} (75,00, Kurang Baik)." in words
+    )
     table = "\n".join(page for page in pages if "Kuesioner" in page)
-    assert re.search(r"100,00\s+SANGAT", table) and re.search(r"50,00\s+TIDAK", table) and re.search(r"75,00\s+KURANG", table)
+    assert (
+        re.search(r"100,00\s+SANGAT", table)
+        and re.search(r"50,00\s+TIDAK", table)
+        and re.search(r"75,00\s+KURANG", table)
+    )
     assert "Badan Penanggulangan Bencana" not in table  # UPP003: no responses, no row
     assert "Belum disusun (usulan portal" in words  # no priorities chosen yet: the proposal is shown
     assert "–" in table  # no previous period: no realization
@@ -254,11 +301,14 @@ def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(refere
 
 
 def test_collection_window_with_another_separator():
-    from datetime import datetime, timezone as tz
+    from datetime import datetime
 
-    assert collection_window(datetime(2023, 7, 3, tzinfo=tz.utc), datetime(2023, 10, 30, tzinfo=tz.utc)) == "Juli - Oktober 2023"
-    assert collection_window(datetime(2023, 7, 3, tzinfo=tz.utc), datetime(2023, 7, 9, tzinfo=tz.utc)) == "Juli 2023"
     assert (
-        collection_window(datetime(2023, 12, 3, tzinfo=tz.utc), datetime(2024, 1, 9, tzinfo=tz.utc), " s.d ")
+        collection_window(datetime(2023, 7, 3, tzinfo=UTC), datetime(2023, 10, 30, tzinfo=UTC))
+        == "Juli - Oktober 2023"
+    )
+    assert collection_window(datetime(2023, 7, 3, tzinfo=UTC), datetime(2023, 7, 9, tzinfo=UTC)) == "Juli 2023"
+    assert (
+        collection_window(datetime(2023, 12, 3, tzinfo=UTC), datetime(2024, 1, 9, tzinfo=UTC), " s.d ")
         == "Desember 2023 s.d Januari 2024"
     )

@@ -18,15 +18,14 @@ from django.test import Client
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
-from reports.selectors import flags as quality
-from reports.models import FlagReview
-from reports.selectors.results import city_result, unit_results
 from reports.demo.reference import demo_response_rows
-from surveys.models import UNSUR_FIELDS, Period, Response
+from reports.models import FlagReview
+from reports.selectors import flags as quality
+from reports.selectors.results import city_result, unit_results
+from surveys.models import UNSUR_FIELDS, Period, Response, UnitPeriod
 from surveys.services.periods import period_get_or_create
 from surveys.services.response_import import responses_import
 from tests.conftest import city_admin_client, response_row, unit_admin_client, write_csv
-from surveys.models import UnitPeriod
 from units.models import AuditEvent, Unit
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +42,8 @@ def random_rows(kode, n, seed, base="2023-08-01 08:00", spread_minutes=60 * 24 *
     start = datetime.fromisoformat(base)
     return [
         response_row(
-            kode_unit=kode, umur=str(rng.randint(18, 70)),
+            kode_unit=kode,
+            umur=str(rng.randint(18, 70)),
             tanggal=(start + timedelta(minutes=rng.randrange(spread_minutes))).strftime("%Y-%m-%d %H:%M"),
             **{f: str(rng.choices((1, 2, 3, 4), weights)[0]) for f in UNSUR_FIELDS},
         )
@@ -64,7 +64,9 @@ def scipy_interval(rows, population=None):
 
 def json_report(tmp_path, *args):
     output = tmp_path / "report.json"
-    call_command("skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), *args, stdout=io.StringIO())
+    call_command(
+        "skm_report", "--period", "2023-S2", "--format", "json", "--output", str(output), *args, stdout=io.StringIO()
+    )
     return json.loads(output.read_text())
 
 
@@ -98,8 +100,11 @@ def test_one_respondent_has_no_interval_and_the_json_says_null(reference_units, 
 
 
 def test_the_city_interval_combines_the_unit_variances(reference_units, tmp_path):
-    groups = {"UPP001": random_rows("UPP001", 30, 1), "UPP002": random_rows("UPP002", 12, 2, weights=(3, 3, 2, 1)),
-              "UPP003": random_rows("UPP003", 250, 3)}
+    groups = {
+        "UPP001": random_rows("UPP001", 30, 1),
+        "UPP002": random_rows("UPP002", 12, 2, weights=(3, 3, 2, 1)),
+        "UPP003": random_rows("UPP003", 250, 3),
+    }
     period = import_rows(tmp_path, [row for rows in groups.values() for row in rows])
     city = city_result(unit_results(period=period))
     means, variances, dofs = [], [], []
@@ -110,7 +115,7 @@ def test_the_city_interval_combines_the_unit_variances(reference_units, tmp_path
         dofs.append(len(scores) - 1)
     k = len(groups)
     variance = sum(variances) / k**2
-    dof = sum(variances) ** 2 / sum(v**2 / d for v, d in zip(variances, dofs))
+    dof = sum(variances) ** 2 / sum(v**2 / d for v, d in zip(variances, dofs, strict=True))
     half = scipy_stats.t.ppf(0.975, dof) * np.sqrt(variance)
     assert city.ikm_ci95 == pytest.approx((np.mean(means) - half, np.mean(means) + half), abs=1e-9)
     assert float(city.ikm) == pytest.approx(np.mean(means), abs=1e-9)
@@ -124,8 +129,19 @@ def test_the_json_adds_interval_sample_and_flags_and_keeps_the_existing_keys(ref
     data = json_report(tmp_path)
     units = {u["code"]: u for u in data["units"]}
     upp016, upp017 = units["UPP016"], units["UPP017"]
-    assert {"code", "name", "respondents", "unsur", "ikm", "category", "grade", "collection_period", "method",
-            "priorities", "realization"} <= set(upp016)
+    assert {
+        "code",
+        "name",
+        "respondents",
+        "unsur",
+        "ikm",
+        "category",
+        "grade",
+        "collection_period",
+        "method",
+        "priorities",
+        "realization",
+    } <= set(upp016)
     low, high = scipy_interval([r for r in rows if r["kode_unit"] == "UPP016"], 44)
     assert upp016["ikm_ci95"] == [round(low + 1e-12, 2), round(high + 1e-12, 2)]
     assert (upp016["min_sample"], upp016["sample_ok"], upp016["flags"]) == (40, True, [])
@@ -144,8 +160,13 @@ def codes(period, kode):
 
 def post_questionnaire(client, address, **overrides):
     data = {
-        "umur": "27", "jenis_kelamin": "L", "pendidikan": "SMA/SMK/SEDERAJAT", "pekerjaan": "WIRASWASTA",
-        "jenis_layanan": "KTP elektronik", "saran": "", "submission_id": str(uuid.uuid4()),
+        "umur": "27",
+        "jenis_kelamin": "L",
+        "pendidikan": "SMA/SMK/SEDERAJAT",
+        "pekerjaan": "WIRASWASTA",
+        "jenis_layanan": "KTP elektronik",
+        "saran": "",
+        "submission_id": str(uuid.uuid4()),
         **{f"u{k}": str(1 + k % 4) for k in range(1, 10)},
     }
     data.update(overrides)
@@ -171,11 +192,23 @@ def test_bursts_spread_over_more_than_the_window_are_not_flagged(reference_units
     period = import_rows(tmp_path, [response_row(kode_unit="UPP016")])
     unit = Unit.objects.get(kode="UPP016")
     start = datetime.fromisoformat("2023-08-01T09:00:00+07:00")
-    Response.objects.bulk_create([
-        Response(unit=unit, period=period, submitted_at=start + timedelta(minutes=3 * i), umur=20 + i, jenis_kelamin="P",
-                 pendidikan="S1", pekerjaan="KARYAWAN", channel="online", client_hash="a" * 64, **{f: 4 for f in UNSUR_FIELDS})
-        for i in range(5)  # five within 12 minutes, never five within 10
-    ])
+    Response.objects.bulk_create(
+        [
+            Response(
+                unit=unit,
+                period=period,
+                submitted_at=start + timedelta(minutes=3 * i),
+                umur=20 + i,
+                jenis_kelamin="P",
+                pendidikan="S1",
+                pekerjaan="KARYAWAN",
+                channel="online",
+                client_hash="a" * 64,
+                **dict.fromkeys(UNSUR_FIELDS, 4),
+            )
+            for i in range(5)  # five within 12 minutes, never five within 10
+        ]
+    )
     assert "burst" not in codes(period, "UPP016")
     settings.SKM_FLAG_BURST_MINUTES = 12
     assert "burst" in codes(period, "UPP016")
@@ -191,10 +224,12 @@ def test_identical_submissions_within_the_window_are_flagged(open_period, client
 
 
 def test_identical_paper_rows_typed_twice_are_flagged_but_not_hours_apart(reference_units, tmp_path):
-    rows = [response_row(kode_unit="UPP016", tanggal="2023-08-01 09:00", umur="51"),
-            response_row(kode_unit="UPP016", tanggal="2023-08-01 09:20", umur="51"),
-            response_row(kode_unit="UPP017", tanggal="2023-08-01 09:00", umur="51"),
-            response_row(kode_unit="UPP017", tanggal="2023-08-01 11:00", umur="51")]
+    rows = [
+        response_row(kode_unit="UPP016", tanggal="2023-08-01 09:00", umur="51"),
+        response_row(kode_unit="UPP016", tanggal="2023-08-01 09:20", umur="51"),
+        response_row(kode_unit="UPP017", tanggal="2023-08-01 09:00", umur="51"),
+        response_row(kode_unit="UPP017", tanggal="2023-08-01 11:00", umur="51"),
+    ]
     period = import_rows(tmp_path, rows)
     assert codes(period, "UPP016") == ["duplicate"]
     assert codes(period, "UPP017") == []
@@ -202,29 +237,43 @@ def test_identical_paper_rows_typed_twice_are_flagged_but_not_hours_apart(refere
 
 @pytest.mark.parametrize("identical, flagged", [(28, True), (27, False)])
 def test_nearly_identical_answers_are_flagged_over_ninety_percent(reference_units, tmp_path, identical, flagged):
-    rows = [response_row(kode_unit="UPP016", umur=str(20 + i), tanggal=f"2023-08-{1 + i:02d} 10:00") for i in range(identical)]
-    rows += [response_row(kode_unit="UPP016", umur=str(60 + i), u3="2", tanggal=f"2023-09-{1 + i:02d} 10:00") for i in range(30 - identical)]
+    rows = [
+        response_row(kode_unit="UPP016", umur=str(20 + i), tanggal=f"2023-08-{1 + i:02d} 10:00")
+        for i in range(identical)
+    ]
+    rows += [
+        response_row(kode_unit="UPP016", umur=str(60 + i), u3="2", tanggal=f"2023-09-{1 + i:02d} 10:00")
+        for i in range(30 - identical)
+    ]
     period = import_rows(tmp_path, rows)
     assert ("uniform_answers" in codes(period, "UPP016")) is flagged
 
 
 def test_uniform_answers_need_thirty_respondents(reference_units, tmp_path):
-    rows = [response_row(kode_unit="UPP016", umur=str(20 + i), tanggal=f"2023-08-{1 + i:02d} 10:00") for i in range(29)]
+    rows = [
+        response_row(kode_unit="UPP016", umur=str(20 + i), tanggal=f"2023-08-{1 + i:02d} 10:00") for i in range(29)
+    ]
     assert codes(import_rows(tmp_path, rows), "UPP016") == []
 
 
 def test_more_respondents_than_the_population_is_flagged(dinkes_client, tmp_path):
     period = import_rows(tmp_path, [response_row(kode_unit="UPP017", umur=str(20 + i)) for i in range(6)])
-    response = dinkes_client.post(reverse("reports:unit_period_settings", args=["UPP017", "2023-S2"]), {"populasi": "5", "metode": "Online"})
+    response = dinkes_client.post(
+        reverse("reports:unit_period_settings", args=["UPP017", "2023-S2"]), {"populasi": "5", "metode": "Online"}
+    )
     assert response.status_code == 302
     assert codes(period, "UPP017") == ["over_population"]
 
 
 def test_an_ikm_change_of_more_than_ten_points_is_flagged(reference_units, tmp_path):
-    before = [response_row(kode_unit=k, umur=str(20 + i), tanggal="2023-03-01 10:00") for k in ("UPP016", "UPP017") for i in range(4)]
+    before = [
+        response_row(kode_unit=k, umur=str(20 + i), tanggal="2023-03-01 10:00")
+        for k in ("UPP016", "UPP017")
+        for i in range(4)
+    ]
     import_rows(tmp_path, before, period="2023-S1", name="s1.csv")
-    low = {f: "3" for f in UNSUR_FIELDS}  # IKM 75: 25 points down
-    slight = {**{f: "4" for f in UNSUR_FIELDS}, "u1": "3", "u2": "3", "u3": "3"}  # 91,67: 8,33 down
+    low = dict.fromkeys(UNSUR_FIELDS, "3")  # IKM 75: 25 points down
+    slight = {**dict.fromkeys(UNSUR_FIELDS, "4"), "u1": "3", "u2": "3", "u3": "3"}  # 91,67: 8,33 down
     now = [response_row(kode_unit="UPP016", umur=str(20 + i), **low) for i in range(4)]
     now += [response_row(kode_unit="UPP017", umur=str(20 + i), **slight) for i in range(4)]
     period = import_rows(tmp_path, now)
@@ -309,7 +358,9 @@ def test_a_review_needs_a_note_and_a_raised_flag(city_client, flagged_period):
 
 
 def test_a_unit_admin_sees_the_flags_but_cannot_review_them(dinkes_client, flagged_period):
-    html = dinkes_client.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
+    html = dinkes_client.get(
+        reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}
+    ).content.decode()
     assert 'data-flag="over_population"' in html
     assert 'name="catatan"' not in html
     assert review(dinkes_client, "saya tinjau sendiri").status_code == 404
@@ -323,7 +374,7 @@ def test_the_dashboards_show_the_interval_sample_and_flags(city_client, flagged_
     assert "Responden melebihi populasi" in html
     city = reverse("reports:city_dashboard")
     html = city_client.get(city, {"periode": "2023-S2", "urut": "-tanda"}).content.decode()
-    table = html[html.index('id="city-table"'):]
+    table = html[html.index('id="city-table"') :]
     assert table.index("Dinas Kesehatan") < table.index(Unit.objects.get(kode="UPP016").nama)
     assert "populasi belum diisi" in html
     assert 'id="city-interval"' in html
@@ -332,8 +383,15 @@ def test_the_dashboards_show_the_interval_sample_and_flags(city_client, flagged_
 
 def test_the_help_page_explains_the_interval_and_each_flag(dinkes_client):
     html = dinkes_client.get(reverse("reports:help_quality")).content.decode()
-    for words in ("Selang kepercayaan 95 %", "Populasi belum diisi", "Lonjakan dari satu perangkat", "Isian kembar",
-                  "Responden melebihi populasi", "Jawaban seragam", "Perubahan IKM besar"):
+    for words in (
+        "Selang kepercayaan 95 %",
+        "Populasi belum diisi",
+        "Lonjakan dari satu perangkat",
+        "Isian kembar",
+        "Responden melebihi populasi",
+        "Jawaban seragam",
+        "Perubahan IKM besar",
+    ):
         assert words in html, words
     assert Client().get(reverse("reports:help_quality")).status_code == 302  # staff help: login first
 
@@ -341,7 +399,9 @@ def test_the_help_page_explains_the_interval_and_each_flag(dinkes_client):
 def pdf_text(content: bytes, tmp_path) -> str:
     path = tmp_path / "report.pdf"
     path.write_bytes(content)
-    return " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout.split())
+    return " ".join(
+        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout.split()
+    )
 
 
 def test_the_internal_report_has_the_data_quality_annex_and_the_public_one_not(flagged_period, tmp_path):
@@ -355,14 +415,26 @@ def test_the_internal_report_has_the_data_quality_annex_and_the_public_one_not(f
     assert "CATATAN KUALITAS DATA" not in public
 
 
-
 def online_responses(period, kode, client, arrivals, fillings):
     unit = Unit.objects.get(kode=kode)
-    Response.objects.bulk_create([
-        Response(unit=unit, period=period, submitted_at=arrived, diisi_pada=filled, umur=20 + i % 50, jenis_kelamin="P",
-                 pendidikan="S1", pekerjaan="KARYAWAN", channel="online", client_hash=client, **{f: 4 for f in UNSUR_FIELDS})
-        for i, (arrived, filled) in enumerate(zip(arrivals, fillings))
-    ])
+    Response.objects.bulk_create(
+        [
+            Response(
+                unit=unit,
+                period=period,
+                submitted_at=arrived,
+                diisi_pada=filled,
+                umur=20 + i % 50,
+                jenis_kelamin="P",
+                pendidikan="S1",
+                pekerjaan="KARYAWAN",
+                channel="online",
+                client_hash=client,
+                **dict.fromkeys(UNSUR_FIELDS, 4),
+            )
+            for i, (arrived, filled) in enumerate(zip(arrivals, fillings, strict=True))
+        ]
+    )
 
 
 def test_a_script_claiming_old_filling_times_is_still_a_burst_by_arrival(reference_units, tmp_path):

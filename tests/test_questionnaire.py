@@ -24,8 +24,13 @@ def url(kode="UPP016"):
 
 def answers(**overrides):
     data = {
-        "umur": "27", "jenis_kelamin": "L", "pendidikan": "SMA/SMK/SEDERAJAT", "pekerjaan": "WIRASWASTA",
-        "jenis_layanan": "KTP elektronik", "saran": "Antrian sudah tertib.", "submission_id": str(uuid.uuid4()),
+        "umur": "27",
+        "jenis_kelamin": "L",
+        "pendidikan": "SMA/SMK/SEDERAJAT",
+        "pekerjaan": "WIRASWASTA",
+        "jenis_layanan": "KTP elektronik",
+        "saran": "Antrian sudah tertib.",
+        "submission_id": str(uuid.uuid4()),
         **{f"u{k}": str(1 + k % 4) for k in range(1, 10)},
     }
     data.update(overrides)
@@ -34,7 +39,15 @@ def answers(**overrides):
 
 def test_the_form_shows_profile_questions_and_answers_from_the_unsur_data(open_period, client):
     html = client.get(url()).content.decode()
-    for name in ["umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan", "saran", *[f"u{k}" for k in range(1, 10)]]:
+    for name in [
+        "umur",
+        "jenis_kelamin",
+        "pendidikan",
+        "pekerjaan",
+        "jenis_layanan",
+        "saran",
+        *[f"u{k}" for k in range(1, 10)],
+    ]:
         assert f'name="{name}"' in html, name
     assert html.count("<fieldset") >= 10  # one per question, plus the profile
     assert "Bagaimana pendapat Saudara tentang kesesuaian persyaratan" in html
@@ -50,8 +63,17 @@ def test_a_valid_submission_is_stored_with_exactly_the_answers_given(open_period
     stored = Response.objects.get()
     assert stored.unit.kode == "UPP016" and stored.period == open_period
     assert stored.answers == tuple(1 + k % 4 for k in range(1, 10))
-    assert (stored.umur, stored.jenis_kelamin, stored.pendidikan, stored.pekerjaan) == (27, "L", "SMA/SMK/SEDERAJAT", "WIRASWASTA")
-    assert (stored.jenis_layanan, stored.saran, stored.channel) == ("KTP elektronik", "Antrian sudah tertib.", "online")
+    assert (stored.umur, stored.jenis_kelamin, stored.pendidikan, stored.pekerjaan) == (
+        27,
+        "L",
+        "SMA/SMK/SEDERAJAT",
+        "WIRASWASTA",
+    )
+    assert (stored.jenis_layanan, stored.saran, stored.channel) == (
+        "KTP elektronik",
+        "Antrian sudah tertib.",
+        "online",
+    )
     assert str(stored.submission_id) == data["submission_id"]
     # Only a keyed hash of the address is kept, never the address itself.
     assert re.fullmatch(r"[0-9a-f]{64}", stored.client_hash)
@@ -81,7 +103,9 @@ def test_the_same_form_posted_twice_stores_one_response(open_period, client):
         ({"saran": "x" * 2001}, "saran", "paling banyak 2000 karakter"),
     ],
 )
-def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(open_period, client, overrides, field, message):
+def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(
+    open_period, client, overrides, field, message
+):
     response = client.post(url(), answers(**overrides))
     assert response.status_code == 200
     assert field in response.context["form"].errors
@@ -176,7 +200,9 @@ def test_an_inactive_unit_shows_the_closed_page_and_stores_nothing(open_period, 
 
 
 def test_without_an_open_period_the_survey_is_closed(reference_units, client):
-    Period.objects.create(kode="2020-S1", tanggal_mulai=date(2020, 1, 1), tanggal_selesai=date(2020, 6, 30), status="open")
+    Period.objects.create(
+        kode="2020-S1", tanggal_mulai=date(2020, 1, 1), tanggal_selesai=date(2020, 6, 30), status="open"
+    )
     response = client.post(url(), answers())
     assert response.status_code == 200 and "ditutup" in response.content.decode()
     assert Response.objects.count() == 0
@@ -211,7 +237,8 @@ def test_the_page_with_its_assets_weighs_under_200_kb(open_period, client):
                     total += (path.parent / ref).resolve().stat().st_size
     # JavaScript only enhances (offline queue): external, deferred scripts; the form posts without them.
     assert re.findall(rb"<script[^>]*>", html) == [
-        b'<script src="/static/js/survey-queue.js" defer>', b'<script src="/static/js/questionnaire.js" defer>'
+        b'<script src="/static/js/survey-queue.js" defer>',
+        b'<script src="/static/js/questionnaire.js" defer>',
     ]
     assert b'<form method="post" action=""' in html
     # The service worker the page registers, and what it imports, are fetched too.

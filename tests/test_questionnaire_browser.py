@@ -8,12 +8,14 @@ pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in 
 
 ANSWERS = {f"u{k}": (k % 4) + 1 for k in range(1, 10)}
 
+
 def fill_profile(page):
     page.fill("#id_umur", "45")
     page.click("label[for=id_jenis_kelamin_1]")  # Perempuan
     page.select_option("#id_pendidikan", "DIPLOMA")
     page.select_option("#id_pekerjaan", "PNS/P3K")
     page.select_option("#id_jenis_layanan", "Akta kelahiran")
+
 
 def test_a_respondent_submits_the_form_on_a_phone(open_period, live_server, phone):
     phone.goto(f"{live_server.url}/survei/UPP016/")
@@ -34,6 +36,7 @@ def test_a_respondent_submits_the_form_on_a_phone(open_period, live_server, phon
 
     phone.reload()  # the thank-you page came by redirect: reloading it sends nothing again
     assert Response.objects.count() == 1
+
 
 def test_a_missing_answer_is_shown_and_nothing_is_stored(open_period, live_server, phone):
     phone.goto(f"{live_server.url}/survei/UPP016/")

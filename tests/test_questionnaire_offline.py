@@ -12,16 +12,15 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from test_questionnaire import answers, url
 
-from surveys.models import Period, RateLimitBucket, Response
 from reports.services.locking import period_lock
 from surveys.exceptions import PeriodLocked
+from surveys.models import Period, RateLimitBucket, Response
 from surveys.services.response_export import responses_export_csv
 from surveys.services.submissions import device_filling_time, response_submit
 from units.access import CITY_ADMIN_GROUP
 from units.models import AuditEvent, Unit, UnitAdmin
-
-from test_questionnaire import answers, url
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -80,11 +79,17 @@ def test_the_filling_time_decides_the_period(open_period, client):
     today = timezone.localdate()
     Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=today)
     earlier = Period.objects.create(
-        kode="2099-S1", tanggal_mulai=today - timedelta(days=30), tanggal_selesai=today - timedelta(days=1), status="open"
+        kode="2099-S1",
+        tanggal_mulai=today - timedelta(days=30),
+        tanggal_selesai=today - timedelta(days=1),
+        status="open",
     )
     assert send(client, answers(diisi_pada=filled(-timedelta(days=2)))).json() == {"status": "ok"}
     assert send(client, answers(diisi_pada=filled())).json() == {"status": "ok"}
-    assert list(Response.objects.order_by("pk").values_list("period__kode", flat=True)) == [earlier.kode, open_period.kode]
+    assert list(Response.objects.order_by("pk").values_list("period__kode", flat=True)) == [
+        earlier.kode,
+        open_period.kode,
+    ]
     # Once the earlier period is locked, what was filled in during it cannot come in any more.
     period_lock(kode=earlier.kode)
     assert send(client, answers(diisi_pada=filled(-timedelta(days=2)))).json()["message"] == LOCKED_MESSAGE
@@ -114,6 +119,7 @@ def test_a_filling_time_too_old_is_refused(open_period, client, settings):
 
 
 # The device's clock may be off: the server takes the delay it measured (dikirim_pada - diisi_pada)
+
 
 def device(offset, delay=timedelta(seconds=2)):
     """diisi_pada and dikirim_pada of a device whose clock is `offset` off, posting `delay` after filling in."""
@@ -156,7 +162,10 @@ def test_the_corrected_time_decides_the_period_and_the_age_limit(open_period, cl
     today = timezone.localdate()
     Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=today)
     Period.objects.create(
-        kode="2099-S1", tanggal_mulai=today - timedelta(days=30), tanggal_selesai=today - timedelta(days=1), status="open"
+        kode="2099-S1",
+        tanggal_mulai=today - timedelta(days=30),
+        tanggal_selesai=today - timedelta(days=1),
+        status="open",
     )
     # A clock two days behind: filled in today, in today's period.
     assert send(client, answers(**device(-timedelta(days=2)))).json() == {"status": "ok"}
@@ -170,7 +179,9 @@ def test_the_corrected_time_decides_the_period_and_the_age_limit(open_period, cl
 def test_the_device_filling_time_never_lies_after_the_server_time():
     now = timezone.now()
     filled = now + timedelta(hours=5)
-    assert device_filling_time(filled=filled, sent=filled + timedelta(minutes=30), now=now) == now - timedelta(minutes=30)
+    assert device_filling_time(filled=filled, sent=filled + timedelta(minutes=30), now=now) == now - timedelta(
+        minutes=30
+    )
     # The clock set back between filling in and posting: no negative delay.
     assert device_filling_time(filled=filled, sent=filled - timedelta(hours=1), now=now) == now
     # An item queued by an older page (no dikirim_pada): the device's own time, checked as it is.
@@ -185,6 +196,7 @@ def test_a_plain_post_from_the_script_is_corrected_too(open_period, client):
 
 
 # A retry of a stored answer hears success before anything else is checked
+
 
 def test_a_retry_after_the_unit_closed_or_its_services_changed_still_hears_success(open_period, client):
     data = answers(diisi_pada=filled())
@@ -219,13 +231,19 @@ def test_a_garbled_submission_id_is_treated_as_usual(open_period, client):
 
 # Locking and submitting at the same time
 
+
 def test_a_submission_with_a_stale_open_period_is_refused_once_it_is_locked(open_period, monkeypatch):
     stale = Period.objects.get(pk=open_period.pk)
     period_lock(kode=open_period.kode)
     assert stale.status == "open"  # what a submission read just before the lock
     values = {
-        "umur": 30, "jenis_kelamin": "L", "pendidikan": "S1", "pekerjaan": "KARYAWAN", "jenis_layanan": "",
-        "saran": "", **{f"u{k}": 3 for k in range(1, 10)},
+        "umur": 30,
+        "jenis_kelamin": "L",
+        "pendidikan": "S1",
+        "pekerjaan": "KARYAWAN",
+        "jenis_layanan": "",
+        "saran": "",
+        **{f"u{k}": 3 for k in range(1, 10)},
     }
     unit = Unit.objects.get(kode="UPP016")
     with pytest.raises(PeriodLocked):
@@ -329,6 +347,7 @@ def test_the_form_tells_its_script_what_it_needs(open_period, client):
 
 # Privacy notice
 
+
 def city_admin():
     user = User.objects.create_user("organisasi", password="rahasia-panjang-123")
     user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
@@ -341,7 +360,9 @@ def test_the_form_states_what_is_collected_before_the_first_question(open_period
     assert notice < html.index('name="umur"') < html.index('name="u1"')
     assert "NIK" in html[:notice] and "nomor telepon" in html[:notice]
     # The keyed hash of the network address is kept too, for a while.
-    assert "kode samaran satu arah (hash berkunci) dari alamat jaringan" in html[:notice] and "180 hari" in html[:notice]
+    assert (
+        "kode samaran satu arah (hash berkunci) dari alamat jaringan" in html[:notice] and "180 hari" in html[:notice]
+    )
 
 
 def test_the_privacy_page_is_public_with_a_default_text(client, settings):
@@ -378,11 +399,20 @@ def test_only_the_city_admin_edits_the_notice(client, reference_units):
 
 # Retention of the client hash
 
+
 def make_response(period, days_ago, client_hash):
     return Response.objects.create(
-        unit=Unit.objects.get(kode="UPP016"), period=period, submitted_at=timezone.now() - timedelta(days=days_ago),
-        umur=30, jenis_kelamin="L", pendidikan="S1", pekerjaan="KARYAWAN", channel="online",
-        submission_id=uuid.uuid4(), client_hash=client_hash, **{f"u{k}": 3 for k in range(1, 10)},
+        unit=Unit.objects.get(kode="UPP016"),
+        period=period,
+        submitted_at=timezone.now() - timedelta(days=days_ago),
+        umur=30,
+        jenis_kelamin="L",
+        pendidikan="S1",
+        pekerjaan="KARYAWAN",
+        channel="online",
+        submission_id=uuid.uuid4(),
+        client_hash=client_hash,
+        **{f"u{k}": 3 for k in range(1, 10)},
     )
 
 

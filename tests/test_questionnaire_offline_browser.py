@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-
-from surveys.models import Response
-from reports.services.locking import period_lock
-from units.models import Unit
 from test_questionnaire_browser import ANSWERS, fill_profile
 
+from reports.services.locking import period_lock
+from surveys.models import Response
+from units.models import Unit
+
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread
+
 
 @pytest.fixture(autouse=True)
 def page_sends(phone):
@@ -40,7 +41,8 @@ def open_form(page, live_server):
     page.wait_for_function(
         "navigator.serviceWorker.ready.then(() => caches.open('skm-survei-v1'))"
         ".then(cache => cache.match(location.pathname)).then(Boolean)",
-        polling=200, timeout=10_000,
+        polling=200,
+        timeout=10_000,
     )
 
 

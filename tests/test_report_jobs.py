@@ -19,11 +19,13 @@ pytestmark = pytest.mark.django_db
 def period_2023_s2(reference_units, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     rows = [
-        response_row(kode_unit="UPP017", u2="3", saran="=HYPERLINK(\"http://jahat.example\",\"klik\")"),
+        response_row(kode_unit="UPP017", u2="3", saran='=HYPERLINK("http://jahat.example","klik")'),
         response_row(kode_unit="UPP017", u2="2", saran="+62 812 lapor"),
         response_row(kode_unit="UPP001"),
     ]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
+    )
     return Period.objects.get(kode="2023-S2")
 
 
@@ -74,10 +76,14 @@ def test_raw_responses_keep_formula_like_text_as_text(dinkes_client, django_capt
     assert saran["+62 812 lapor"].data_type == "s"
 
 
-def test_a_unit_admin_makes_only_documents_of_its_units(dinkes_client, city_client, django_capture_on_commit_callbacks):
+def test_a_unit_admin_makes_only_documents_of_its_units(
+    dinkes_client, city_client, django_capture_on_commit_callbacks
+):
     response = dinkes_client.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
     assert response.status_code == 200 and not ReportJob.objects.exists()  # not a choice for a unit admin
-    response = dinkes_client.post(reverse("reports:reports"), {"kind": "raw_xlsx", "period": "2023-S2", "unit": "UPP001"})
+    response = dinkes_client.post(
+        reverse("reports:reports"), {"kind": "raw_xlsx", "period": "2023-S2", "unit": "UPP001"}
+    )
     assert response.status_code == 200 and not ReportJob.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         city_job = start(city_client, kind="city_xlsx", period="2023-S2")
@@ -93,14 +99,18 @@ def test_a_stale_running_job_is_marked_failed(city_client, period_2023_s2, setti
     from django.utils import timezone
 
     settings.SKM_REPORT_STALE_SECONDS = 60
-    job = ReportJob.objects.create(kind="city_pdf", period=period_2023_s2, state="running", heartbeat=timezone.now() - timedelta(minutes=5))
+    job = ReportJob.objects.create(
+        kind="city_pdf", period=period_2023_s2, state="running", heartbeat=timezone.now() - timedelta(minutes=5)
+    )
     status = city_client.get(reverse("reports:job_status", args=[job.pk])).json()
     assert status["state"] == "failed" and "Coba lagi" in status["error"]
     page = city_client.get(reverse("reports:job", args=[job.pk])).content.decode()
     assert "Coba lagi" in page
 
 
-def test_a_failing_report_records_its_error(city_client, period_2023_s2, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_failing_report_records_its_error(
+    city_client, period_2023_s2, monkeypatch, django_capture_on_commit_callbacks
+):
     from reports.services import report_generation
 
     def broken(job, *, progress):
@@ -131,7 +141,9 @@ def test_front_matter_and_history_are_edited_by_the_city_admin(city_client, dink
     assert FrontMatter.objects.get(period=period_2023_s2).penandatangan_nama == "Dr. Contoh, M.Si."
     assert dinkes_client.get(url).status_code == 404
     city_client.post(reverse("reports:history"), {"label": "2018", "urutan": "201800", "ikm": "82.50"})
-    assert list(HistoricalIkm.objects.values_list("label", "ikm")) == [("2018", __import__("decimal").Decimal("82.50"))]
+    assert list(HistoricalIkm.objects.values_list("label", "ikm")) == [
+        ("2018", __import__("decimal").Decimal("82.50"))
+    ]
     refused = city_client.post(reverse("reports:history"), {"label": "2019", "urutan": "201900", "ikm": "101"})
     assert refused.status_code == 200 and "ikm" in refused.context["form"].errors
     assert HistoricalIkm.objects.count() == 1

@@ -12,7 +12,9 @@ BKPSDM_SUMS = (681, 682, 694, 706, 686, 687, 701, 677, 702)
 
 def test_unsur_values_of_bkpsdm_match_the_report():
     values = [skm.round_half_up(skm.unsur_value(s, 178)) for s in BKPSDM_SUMS]
-    assert values == [Decimal(v) for v in "95.65 95.79 97.47 99.16 96.35 96.49 98.46 95.08 98.60".split()]
+    assert values == [
+        Decimal(v) for v in ["95.65", "95.79", "97.47", "99.16", "96.35", "96.49", "98.46", "95.08", "98.60"]
+    ]
 
 
 def test_ikm_uses_exact_ninth_weights():

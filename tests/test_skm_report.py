@@ -14,25 +14,44 @@ from tests.conftest import REFERENCE_UNITS, response_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
-CITY_UNSUR = dict(zip([f"U{k}" for k in range(1, 10)], [89.89, 90.02, 88.18, 95.64, 89.31, 89.49, 89.85, 87.51, 96.34]))
+CITY_UNSUR = dict(
+    zip([f"U{k}" for k in range(1, 10)], [89.89, 90.02, 88.18, 95.64, 89.31, 89.49, 89.85, 87.51, 96.34], strict=True)
+)
 # BAB II of the report: (label, frequency, percent).
 REPORT_DEMOGRAPHICS = {
-    "umur": [("< 20", 1275, 8.9), ("20-29", 3138, 22.0), ("30-39", 3797, 26.6), ("40-49", 3425, 24.0), (">= 50", 2614, 18.3)],
+    "umur": [
+        ("< 20", 1275, 8.9),
+        ("20-29", 3138, 22.0),
+        ("30-39", 3797, 26.6),
+        ("40-49", 3425, 24.0),
+        (">= 50", 2614, 18.3),
+    ],
     "jenis_kelamin": [("Laki-laki", 7184, 50.4), ("Perempuan", 7065, 49.6)],
     "pendidikan": [
-        ("SD/SEDERAJAT", 1955, 13.7), ("SMP/SEDERAJAT", 2752, 19.3), ("SMA/SMK/SEDERAJAT", 6217, 43.6),
-        ("DIPLOMA", 772, 5.4), ("S1", 2223, 15.6), ("S2/S3", 176, 1.2), ("LAINNYA", 154, 1.1),
+        ("SD/SEDERAJAT", 1955, 13.7),
+        ("SMP/SEDERAJAT", 2752, 19.3),
+        ("SMA/SMK/SEDERAJAT", 6217, 43.6),
+        ("DIPLOMA", 772, 5.4),
+        ("S1", 2223, 15.6),
+        ("S2/S3", 176, 1.2),
+        ("LAINNYA", 154, 1.1),
     ],
     "pekerjaan": [
-        ("PNS/P3K", 1518, 10.7), ("TNI/POLRI", 35, 0.2), ("KARYAWAN", 1896, 13.3), ("WIRASWASTA", 2479, 17.4),
-        ("MAHASISWA/PELAJAR", 1314, 9.2), ("LAINNYA", 7007, 49.2),
+        ("PNS/P3K", 1518, 10.7),
+        ("TNI/POLRI", 35, 0.2),
+        ("KARYAWAN", 1896, 13.3),
+        ("WIRASWASTA", 2479, 17.4),
+        ("MAHASISWA/PELAJAR", 1314, 9.2),
+        ("LAINNYA", 7007, 49.2),
     ],
 }
 
 
 def report(tmp_path, fmt="json", *extra):
     output = tmp_path / f"report.{fmt}"
-    call_command("skm_report", "--period", "2023-S2", "--format", fmt, "--output", str(output), *extra, stdout=io.StringIO())
+    call_command(
+        "skm_report", "--period", "2023-S2", "--format", fmt, "--output", str(output), *extra, stdout=io.StringIO()
+    )
     return json.loads(output.read_text(encoding="utf-8")) if fmt == "json" else output
 
 
@@ -49,7 +68,13 @@ def test_it_reproduces_the_city_report(units_children_first, tmp_path, fmt):
     rows = demo_response_rows(seed=7)
     random.Random(1).shuffle(rows)
     writer = write_csv if fmt == "csv" else write_xlsx
-    call_command("import_responses", str(writer(tmp_path / f"responses.{fmt}", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses",
+        str(writer(tmp_path / f"responses.{fmt}", rows)),
+        "--period",
+        "2023-S2",
+        stdout=io.StringIO(),
+    )
 
     data = report(tmp_path)
     published = {u.kode: u for u in load_reference_units()}
@@ -72,7 +97,9 @@ def test_it_reproduces_the_city_report(units_children_first, tmp_path, fmt):
 
 def test_the_edge_units_of_the_report_get_their_published_category(units_children_first, tmp_path):
     rows = [r for r in demo_response_rows() if r["kode_unit"] in ("UPP028", "UPP055")]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
+    )
     units = {u["code"]: u for u in report(tmp_path)["units"]}
     assert (units["UPP028"]["ikm"], units["UPP028"]["category"]) == (88.32, "Sangat Baik")
     assert (units["UPP055"]["ikm"], units["UPP055"]["category"]) == (88.29, "Baik")
@@ -85,7 +112,9 @@ def small_period(reference_units, tmp_path):
         response_row(kode_unit="UPP001", u1="2", tanggal="2023-09-03 08:00"),
         response_row(kode_unit="UPP002", u8="3", tanggal="2023-12-31 23:59", umur="19", jenis_kelamin="L"),
     ]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
+    )
 
 
 def test_units_without_responses_are_listed_with_null_values_and_left_out_of_the_city_row(small_period, tmp_path):
@@ -116,11 +145,18 @@ def test_one_unit_report_holds_only_that_unit(small_period, tmp_path):
 
 def test_the_xlsx_recap_stores_numbers_as_numbers(small_period, tmp_path):
     workbook = load_workbook(report(tmp_path, "xlsx"))
-    assert workbook.sheetnames == ["Rekap", "Usia", "Jenis Kelamin", "Pendidikan", "Pekerjaan", "Rencana Tindak Lanjut"]
+    assert workbook.sheetnames == [
+        "Rekap",
+        "Usia",
+        "Jenis Kelamin",
+        "Pendidikan",
+        "Pekerjaan",
+        "Rencana Tindak Lanjut",
+    ]
     rekap = workbook["Rekap"]
     header = [c.value for c in rekap[1]]
     assert header[4:14] == [f"U{k}" for k in range(1, 10)] + ["IKM"]
-    first = [c for c in rekap[2]]
+    first = list(rekap[2])
     assert first[2].value == "UPP001"
     assert first[4].value == 37.5 and first[4].data_type == "n" and first[4].number_format == "0.00"
     respondents = first[header.index("Jumlah Resp.")]
@@ -135,7 +171,13 @@ def test_the_xlsx_recap_writes_formula_like_text_as_text(reference_units, tmp_pa
     units = tmp_path / "u.csv"
     units.write_text('kode,nama\nEVIL,"=HYPERLINK(""http://x"",""klik"")"\n', encoding="utf-8")
     call_command("import_units", str(units), stdout=io.StringIO())
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", [response_row(kode_unit="EVIL")])), "--period", "2023-S2", stdout=io.StringIO())
+    call_command(
+        "import_responses",
+        str(write_csv(tmp_path / "r.csv", [response_row(kode_unit="EVIL")])),
+        "--period",
+        "2023-S2",
+        stdout=io.StringIO(),
+    )
     rekap = load_workbook(report(tmp_path, "xlsx"))["Rekap"]
     cell = next(row[1] for row in rekap.iter_rows() if row[2].value == "EVIL")
     assert cell.data_type == "s"
@@ -149,7 +191,18 @@ def test_the_command_writes_the_city_and_unit_pdf(small_period, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(city), "-"], capture_output=True, text=True, check=True).stdout
     assert "Badan Kepegawaian" in text and "68,75" in text  # the unweighted city U1
     unit = tmp_path / "unit.pdf"
-    call_command("skm_report", "--period", "2023-S2", "--format", "pdf", "--output", str(unit), "--unit", "UPP002", stdout=io.StringIO())
+    call_command(
+        "skm_report",
+        "--period",
+        "2023-S2",
+        "--format",
+        "pdf",
+        "--output",
+        str(unit),
+        "--unit",
+        "UPP002",
+        stdout=io.StringIO(),
+    )
     text = subprocess.run(["pdftotext", "-layout", str(unit), "-"], capture_output=True, text=True, check=True).stdout
     assert "Badan Kesatuan Bangsa" in text and "Badan Kepegawaian" not in text
 

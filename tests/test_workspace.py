@@ -32,9 +32,14 @@ def make_admin(username, *kodes):
 @pytest.fixture
 def s1_2023(reference_units, tmp_path):
     """Period 2023-S1 with responses for UPP017 (low U3, U8, U1) and UPP001."""
-    rows = [response_row(kode_unit="UPP017", tanggal="2023-03-01 10:00", u1="2", u3="1", u8="2", saran=f"Saran nomor {i}") for i in range(5)]
+    rows = [
+        response_row(kode_unit="UPP017", tanggal="2023-03-01 10:00", u1="2", u3="1", u8="2", saran=f"Saran nomor {i}")
+        for i in range(5)
+    ]
     rows += [response_row(kode_unit="UPP001", tanggal="2023-04-01 10:00")]
-    call_command("import_responses", str(write_csv(tmp_path / "s1.csv", rows)), "--period", "2023-S1", stdout=io.StringIO())
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "s1.csv", rows)), "--period", "2023-S1", stdout=io.StringIO()
+    )
     return Period.objects.get(kode="2023-S1")
 
 
@@ -75,7 +80,10 @@ def test_priorities_are_proposed_from_the_three_lowest_and_confirmed(dinkes, s1_
     assert [form.initial[f"prioritas_{n}"] for n in (1, 2, 3)] == ["U3", "U1", "U8"]
     response = dinkes.post(url, {"prioritas_1": "U3", "prioritas_2": "U8", "prioritas_3": ""})
     assert response.status_code == 302
-    assert list(PrioritasUnsur.objects.filter(unit__kode="UPP017").values_list("unsur__kode", flat=True)) == ["U3", "U8"]
+    assert list(PrioritasUnsur.objects.filter(unit__kode="UPP017").values_list("unsur__kode", flat=True)) == [
+        "U3",
+        "U8",
+    ]
     response = dinkes.post(url, {"prioritas_1": "U3", "prioritas_2": "U3"})
     assert "hanya satu kali" in response.content.decode()
 
@@ -110,17 +118,26 @@ def locked_plan(dinkes, s1_2023):
     prioritas = PrioritasUnsur.objects.get(unit__kode="UPP017")
     dinkes.post(
         reverse("reports:rencana", args=["UPP017", "2023-S1"]),
-        {"prioritas": prioritas.pk, "teks": "Menambah petugas loket", "target": "2023-12-31", "penanggung_jawab": "Kepala Dinas"},
+        {
+            "prioritas": prioritas.pk,
+            "teks": "Menambah petugas loket",
+            "target": "2023-12-31",
+            "penanggung_jawab": "Kepala Dinas",
+        },
     )
     Period.objects.filter(pk=s1_2023.pk).update(status=Period.Status.LOCKED)
-    Period.objects.create(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open")
+    Period.objects.create(
+        kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open"
+    )
     return TindakLanjut.objects.get()
 
 
 def test_realization_with_evidence_is_recorded_in_the_next_period(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     url = reverse("reports:realisasi", args=[locked_plan.pk])
-    response = dinkes.post(url, {"progres": "50", "bukti_file": SimpleUploadedFile("laporan.pdf", PDF, "application/pdf")})
+    response = dinkes.post(
+        url, {"progres": "50", "bukti_file": SimpleUploadedFile("laporan.pdf", PDF, "application/pdf")}
+    )
     assert response.status_code == 302
     locked_plan.refresh_from_db()
     assert locked_plan.progres == 50 and locked_plan.bukti_file.name.endswith(".pdf")
@@ -134,7 +151,10 @@ def test_realization_with_evidence_is_recorded_in_the_next_period(dinkes, locked
 def test_an_exe_renamed_pdf_is_refused(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
-    response = dinkes.post(reverse("reports:realisasi", args=[locked_plan.pk]), {"progres": "50", "bukti_file": SimpleUploadedFile("bukti.pdf", exe, "application/pdf")})
+    response = dinkes.post(
+        reverse("reports:realisasi", args=[locked_plan.pk]),
+        {"progres": "50", "bukti_file": SimpleUploadedFile("bukti.pdf", exe, "application/pdf")},
+    )
     assert response.status_code == 200
     assert "PDF, JPG atau PNG" in response.content.decode()
     locked_plan.refresh_from_db()
@@ -153,7 +173,9 @@ def test_an_oversized_evidence_file_is_refused(dinkes, locked_plan, tmp_path, se
 def test_realization_waits_for_the_period_to_be_locked(dinkes, s1_2023):
     dinkes.post(reverse("reports:prioritas", args=["UPP017", "2023-S1"]), {"prioritas_1": "U3"})
     prioritas = PrioritasUnsur.objects.get()
-    action = TindakLanjut.objects.create(prioritas=prioritas, nomor=1, teks="x", target=date(2023, 12, 1), penanggung_jawab="y")
+    action = TindakLanjut.objects.create(
+        prioritas=prioritas, nomor=1, teks="x", target=date(2023, 12, 1), penanggung_jawab="y"
+    )
     response = dinkes.post(reverse("reports:realisasi", args=[action.pk]), {"progres": "50"})
     assert response.status_code == 200
     action.refresh_from_db()
@@ -188,8 +210,15 @@ def test_suggestions_can_be_searched_and_marked_handled(dinkes, s1_2023):
 def test_a_paper_questionnaire_is_typed_in_into_the_period_open_today(dinkes, s1_2023, open_period):
     import uuid
 
-    data = {"periode": "2023-S1", "umur": "60", "jenis_kelamin": "L", "pendidikan": "SD/SEDERAJAT", "pekerjaan": "LAINNYA",
-            "submission_id": str(uuid.uuid4()), **{f"u{k}": "3" for k in range(1, 10)}}
+    data = {
+        "periode": "2023-S1",
+        "umur": "60",
+        "jenis_kelamin": "L",
+        "pendidikan": "SD/SEDERAJAT",
+        "pekerjaan": "LAINNYA",
+        "submission_id": str(uuid.uuid4()),
+        **{f"u{k}": "3" for k in range(1, 10)},
+    }
     before = Response.objects.count()
     assert dinkes.post(reverse("surveys:paper_entry", args=["UPP017"]), data).status_code == 302
     assert Response.objects.count() == before + 1
@@ -200,8 +229,14 @@ def test_a_paper_questionnaire_is_typed_in_into_the_period_open_today(dinkes, s1
 def test_without_an_open_period_no_paper_questionnaire_is_stored(dinkes, s1_2023):
     import uuid
 
-    data = {"umur": "60", "jenis_kelamin": "L", "pendidikan": "SD/SEDERAJAT", "pekerjaan": "LAINNYA",
-            "submission_id": str(uuid.uuid4()), **{f"u{k}": "3" for k in range(1, 10)}}
+    data = {
+        "umur": "60",
+        "jenis_kelamin": "L",
+        "pendidikan": "SD/SEDERAJAT",
+        "pekerjaan": "LAINNYA",
+        "submission_id": str(uuid.uuid4()),
+        **{f"u{k}": "3" for k in range(1, 10)},
+    }
     before = Response.objects.count()
     response = dinkes.post(reverse("surveys:paper_entry", args=["UPP017"]), data)
     assert response.status_code == 200 and "Tidak ada periode" in response.content.decode()
@@ -210,7 +245,9 @@ def test_without_an_open_period_no_paper_questionnaire_is_stored(dinkes, s1_2023
 
 def test_a_locked_period_keeps_its_population_and_method(dinkes, s1_2023):
     Period.objects.filter(pk=s1_2023.pk).update(status=Period.Status.LOCKED)
-    dinkes.post(reverse("reports:unit_period_settings", args=["UPP017", "2023-S1"]), {"populasi": "100", "metode": "Wawancara"})
+    dinkes.post(
+        reverse("reports:unit_period_settings", args=["UPP017", "2023-S1"]), {"populasi": "100", "metode": "Wawancara"}
+    )
     from surveys.models import UnitPeriod
 
     assert not UnitPeriod.objects.exists()
@@ -218,7 +255,9 @@ def test_a_locked_period_keeps_its_population_and_method(dinkes, s1_2023):
 
 def test_a_tampered_clear_of_the_evidence_is_harmless(dinkes, locked_plan, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    response = dinkes.post(reverse("reports:realisasi", args=[locked_plan.pk]), {"progres": "40", "bukti_file-clear": "on"})
+    response = dinkes.post(
+        reverse("reports:realisasi", args=[locked_plan.pk]), {"progres": "40", "bukti_file-clear": "on"}
+    )
     assert response.status_code == 302
     locked_plan.refresh_from_db()
     assert locked_plan.progres == 40
@@ -226,14 +265,25 @@ def test_a_tampered_clear_of_the_evidence_is_harmless(dinkes, locked_plan, tmp_p
 
 def test_a_paper_file_import_reports_rows_and_stays_within_reach(dinkes, s1_2023, tmp_path):
     url = reverse("surveys:response_import", args=["UPP017"])
-    bad = write_csv(tmp_path / "kertas.csv", [response_row(kode_unit="UPP066", tanggal="2023-05-01"), response_row(kode_unit="UPP001", tanggal="2023-05-01", u2="7")])
+    bad = write_csv(
+        tmp_path / "kertas.csv",
+        [
+            response_row(kode_unit="UPP066", tanggal="2023-05-01"),
+            response_row(kode_unit="UPP001", tanggal="2023-05-01", u2="7"),
+        ],
+    )
     before = Response.objects.count()
-    html = dinkes.post(url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("kertas.csv", bad.read_bytes())}).content.decode()
+    html = dinkes.post(
+        url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("kertas.csv", bad.read_bytes())}
+    ).content.decode()
     assert "row 3: kode_unit: kode unit UPP001 tidak dikenal" in html  # another unit's code reads as unknown
     assert "row 3: u2:" in html
     assert Response.objects.count() == before
     good = write_csv(tmp_path / "ok.csv", [response_row(kode_unit="UPP066", tanggal="2023-05-01")])
-    assert dinkes.post(url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("ok.csv", good.read_bytes())}).status_code == 302
+    assert (
+        dinkes.post(url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("ok.csv", good.read_bytes())}).status_code
+        == 302
+    )
     assert Response.objects.filter(unit__kode="UPP066", channel="paper").count() == 1
     template = dinkes.get(reverse("surveys:import_template"))
     assert template.content.decode().splitlines()[0].startswith("kode_unit,tanggal,umur")
@@ -256,7 +306,9 @@ def test_periods_are_created_opened_and_locked_with_an_audit_trail(city):
 
 def test_the_login_locks_after_repeated_failures(reference_units, client):
     User.objects.create_user("dinkes", password="rahasia-panjang-123")
-    failures = [client.post(reverse("login"), {"username": "dinkes", "password": "salah"}).status_code for _ in range(5)]
+    failures = [
+        client.post(reverse("login"), {"username": "dinkes", "password": "salah"}).status_code for _ in range(5)
+    ]
     assert failures == [200, 200, 200, 200, 429]  # the fifth failure locks
     locked = client.post(reverse("login"), {"username": "dinkes", "password": "rahasia-panjang-123"})
     assert locked.status_code == 429

@@ -19,11 +19,15 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @pytest.fixture
-def period_with_answers(reference_units, unsur_defaults, tmp_path, settings):
+def period_with_answers(reference_units, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     rows = [response_row(kode_unit="UPP017", tanggal="2023-03-01 10:00", u3="1", u8="2", u1="2") for _ in range(4)]
-    call_command("import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S1", stdout=io.StringIO())
-    UnitAdmin.objects.create(user=User.objects.create_user("dinkes", password=PASSWORD), unit=Unit.objects.get(kode="UPP017"))
+    call_command(
+        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S1", stdout=io.StringIO()
+    )
+    UnitAdmin.objects.create(
+        user=User.objects.create_user("dinkes", password=PASSWORD), unit=Unit.objects.get(kode="UPP017")
+    )
     city = User.objects.create_user("organisasi", password=PASSWORD)
     city.groups.add(Group.objects.create(name=CITY_ADMIN_GROUP))
     return Period.objects.get(kode="2023-S1")
@@ -68,7 +72,9 @@ def test_a_unit_admin_plans_and_realizes_and_the_city_sees_it(period_with_answer
 
     # The period is published; in the next one the unit records what it did.
     Period.objects.filter(kode="2023-S1").update(status=Period.Status.LOCKED)
-    Period.objects.create(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open")
+    Period.objects.create(
+        kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open"
+    )
     evidence = tmp_path / "laporan-realisasi.pdf"
     evidence.write_bytes(PDF)
     page.goto(f"{base}/kelola/unit/UPP017/?periode=2023-S2")

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from .access import is_city_admin
+from units.access import is_city_admin
 
 
 def roles(request: HttpRequest) -> dict:

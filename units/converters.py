@@ -1,7 +1,7 @@
 """URL converter: a path segment is a unit code only if it could be one, so anything else is a 404
 before a view or the database sees it."""
 
-from .validators import UNIT_KODE_CHARACTERS, UNIT_KODE_MAX_LENGTH
+from units.validators import UNIT_KODE_CHARACTERS, UNIT_KODE_MAX_LENGTH
 
 
 class UnitKodeConverter:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .validators import UNIT_KODE_MAX_LENGTH, validate_unit_kode
+from units.validators import UNIT_KODE_MAX_LENGTH, validate_unit_kode
 
 
 class Unit(models.Model):
@@ -65,7 +65,9 @@ class AuditEvent(models.Model):
     """Who did what, when: imports, plan and realisasi changes, period state changes."""
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=50)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # The period's code as text: the trail outlives what it names, and units know nothing of surveys.

@@ -30,6 +30,11 @@ def demo_follow_up_load(*, period: Period, previous: Period, reference: list[Ref
                 nomor = index // len(chosen) + 1
                 item = katalog[(prioritas.unsur.kode, (nomor - 1) % 3 + 1)]
                 TindakLanjut.objects.create(
-                    prioritas=prioritas, nomor=nomor, teks=item.teks, katalog=item, target=target,
-                    penanggung_jawab=f"Kepala {unit.nama}"[:200], progres=progress[index] if progress else None,
+                    prioritas=prioritas,
+                    nomor=nomor,
+                    teks=item.teks,
+                    katalog=item,
+                    target=target,
+                    penanggung_jawab=f"Kepala {unit.nama}"[:200],
+                    progres=progress[index] if progress else None,
                 )

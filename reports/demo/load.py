@@ -81,4 +81,6 @@ def _demo_users() -> None:
             user = User.objects.create_user(username=username, password=password, is_staff=True)
             user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
         else:
-            UnitAdmin.objects.create(user=User.objects.create_user(username=username, password=password), unit=Unit.objects.get(kode=role))
+            UnitAdmin.objects.create(
+                user=User.objects.create_user(username=username, password=password), unit=Unit.objects.get(kode=role)
+            )

@@ -28,7 +28,13 @@ REFERENCE_FILE: Path = DATA_DIR / "pekalongan-2023-s2.csv"
 UNITS_FILE: Path = DATA_DIR / "upp-pekalongan.csv"
 
 # BAB II of the report: the respondent profile over all 14.249 respondents.
-RESPONDEN_PER_KELOMPOK_UMUR: dict[str, int] = {"< 20": 1275, "20-29": 3138, "30-39": 3797, "40-49": 3425, ">= 50": 2614}
+RESPONDEN_PER_KELOMPOK_UMUR: dict[str, int] = {
+    "< 20": 1275,
+    "20-29": 3138,
+    "30-39": 3797,
+    "40-49": 3425,
+    ">= 50": 2614,
+}
 # The ages drawn for each band (the open bands get plausible ends).
 UMUR_PER_KELOMPOK: dict[str, tuple[int, int]] = {
     "< 20": (15, 19),
@@ -127,7 +133,7 @@ def answer_sums(unit: ReferenceUnit) -> tuple[int, ...]:
     # Each unsur's candidates are consecutive and the IKM depends only on their total, so try
     # totals outward from the obvious one, S_k = round(v_k n / 25); with n < 2500 there is
     # only one candidate per unsur, larger units may need a neighbour.
-    base = [min(max(round(Fraction(v) * n / SCALE), c[0]), c[-1]) for v, c in zip(unit.unsur, candidates)]
+    base = [min(max(round(Fraction(v) * n / SCALE), c[0]), c[-1]) for v, c in zip(unit.unsur, candidates, strict=True)]
     lowest = sum(c[0] for c in candidates)
     highest = sum(c[-1] for c in candidates)
     start = sum(base)
@@ -185,9 +191,7 @@ def _timestamps(n: int, rng: random.Random, days: tuple[list[date], list[date], 
     all_days, july, october = days
     picked = [rng.choice(july), rng.choice(october)][:n]
     picked += [rng.choice(all_days) for _ in range(n - len(picked))]
-    stamps = [
-        datetime.combine(day, time(8)) + timedelta(minutes=rng.randrange(7 * 60)) for day in picked
-    ]
+    stamps = [datetime.combine(day, time(8)) + timedelta(minutes=rng.randrange(7 * 60)) for day in picked]
     return [stamp.strftime("%Y-%m-%d %H:%M") for stamp in sorted(stamps)]
 
 
@@ -210,7 +214,7 @@ def demo_response_rows(seed: int = 2023) -> list[dict[str, str]]:
     for unit in units:
         n = unit.respondents
         columns = [_column(s, n, rng) for s in answer_sums(unit)]
-        for stamp, answers in zip(_timestamps(n, rng, days), zip(*columns)):
+        for stamp, answers in zip(_timestamps(n, rng, days), zip(*columns, strict=True), strict=True):
             i = len(rows)
             row = {
                 "kode_unit": unit.kode,
@@ -221,7 +225,7 @@ def demo_response_rows(seed: int = 2023) -> list[dict[str, str]]:
                 "pekerjaan": occupations[i],
                 "jenis_layanan": JENIS_LAYANAN,
             }
-            row.update((key, str(answer)) for key, answer in zip(UNSUR_KEYS, answers))
+            row.update((key, str(answer)) for key, answer in zip(UNSUR_KEYS, answers, strict=True))
             row["saran"] = rng.choice(SARAN) if rng.random() < SARAN_SHARE else ""
             rows.append(row)
     return rows

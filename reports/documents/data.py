@@ -26,8 +26,8 @@ def _number(value: Fraction | None, places: int = 2) -> float | None:
 
 def _unsur(values: tuple[Fraction, ...] | None) -> dict[str, float | None]:
     if values is None:
-        return {code: None for code in UNSUR_CODES}
-    return {code: _number(v) for code, v in zip(UNSUR_CODES, values)}
+        return dict.fromkeys(UNSUR_CODES)
+    return {code: _number(v) for code, v in zip(UNSUR_CODES, values, strict=True)}
 
 
 def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
@@ -35,7 +35,9 @@ def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
     return [_number(Fraction(repr(b))) for b in bounds] if bounds is not None else None
 
 
-def _figures(unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori: skm.Kategori | None) -> dict[str, Any]:
+def _figures(
+    unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori: skm.Kategori | None
+) -> dict[str, Any]:
     return {
         "unsur": _unsur(unsur),
         "ikm": _number(ikm),
@@ -73,7 +75,9 @@ def report_data(*, period: Period, unit: Unit | None = None, live: bool = False)
                 "collection_period": r.collection_period,
                 "method": r.metode,
                 # What the unit chose; until it chooses, the portal's proposal (the three lowest).
-                "priorities": [p.unsur.kode for p in chosen[r.unit_id]] if r.unit_id in chosen else list(r.proposed_priorities),
+                "priorities": [p.unsur.kode for p in chosen[r.unit_id]]
+                if r.unit_id in chosen
+                else list(r.proposed_prioritas),
                 "priorities_confirmed": r.unit_id in chosen,
                 "realization": _number(realisasi.get(r.unit_id)),
                 "ikm_ci95": _interval(r.ikm_ci95),

@@ -21,8 +21,18 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 REKAP_HEADER = (
-    "No", "OPD/ Unit Pelayanan Publik", "Kode", "Periode Pelaksanaan", *UNSUR_CODES, "IKM",
-    "Kategori", "Mutu", "Jumlah Resp.", "Metode SKM", "Unsur Prioritas Perbaikan", "Realisasi Tindak Lanjut",
+    "No",
+    "OPD/ Unit Pelayanan Publik",
+    "Kode",
+    "Periode Pelaksanaan",
+    *UNSUR_CODES,
+    "IKM",
+    "Kategori",
+    "Mutu",
+    "Jumlah Resp.",
+    "Metode SKM",
+    "Unsur Prioritas Perbaikan",
+    "Realisasi Tindak Lanjut",
 )
 
 
@@ -38,24 +48,54 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, plans_of: Perio
     for number, unit in enumerate(data["units"], start=1):
         row += 1
         values = [
-            number, unit["name"], unit["code"], unit["collection_period"] or "",
-            *(unit["unsur"][c] for c in UNSUR_CODES), unit["ikm"], unit["category"] or "", unit["grade"] or "",
-            unit["respondents"], unit["method"], ", ".join(unit["priorities"]), unit["realization"],
+            number,
+            unit["name"],
+            unit["code"],
+            unit["collection_period"] or "",
+            *(unit["unsur"][c] for c in UNSUR_CODES),
+            unit["ikm"],
+            unit["category"] or "",
+            unit["grade"] or "",
+            unit["respondents"],
+            unit["method"],
+            ", ".join(unit["priorities"]),
+            unit["realization"],
         ]
         _write_row(sheet, row, values)
     overall = data["overall"]
     row += 1
     _write_row(
-        sheet, row,
-        ["", "Rata-rata Indeks per Unsur dan Indeks SKM", "", "", *(overall["unsur"][c] for c in UNSUR_CODES),
-         overall["ikm"], overall["category"] or "", overall["grade"] or "", overall["respondents"], "", "",
-         overall["realization"]],
+        sheet,
+        row,
+        [
+            "",
+            "Rata-rata Indeks per Unsur dan Indeks SKM",
+            "",
+            "",
+            *(overall["unsur"][c] for c in UNSUR_CODES),
+            overall["ikm"],
+            overall["category"] or "",
+            overall["grade"] or "",
+            overall["respondents"],
+            "",
+            "",
+            overall["realization"],
+        ],
     )
     for column in range(1, len(REKAP_HEADER) + 1):
         sheet.cell(row=row, column=column).font = _BOLD
-    widths = {REKAP_HEADER.index(title) + 1: width for title, width in (
-        ("No", 5), ("OPD/ Unit Pelayanan Publik", 48), ("Kode", 10), ("Periode Pelaksanaan", 22), ("Metode SKM", 16),
-        ("Unsur Prioritas Perbaikan", 28), ("Realisasi Tindak Lanjut", 14))}
+    widths = {
+        REKAP_HEADER.index(title) + 1: width
+        for title, width in (
+            ("No", 5),
+            ("OPD/ Unit Pelayanan Publik", 48),
+            ("Kode", 10),
+            ("Periode Pelaksanaan", 22),
+            ("Metode SKM", 16),
+            ("Unsur Prioritas Perbaikan", 28),
+            ("Realisasi Tindak Lanjut", 14),
+        )
+    }
     for column in range(1, len(REKAP_HEADER) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 9)
     sheet.freeze_panes = "C2"
@@ -82,8 +122,18 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, plans_of: Perio
     workbook.save(output)
 
 
-PLAN_HEADER = ("Kode", "Unit", "No", "Unsur Prioritas", "No Tindakan", "Rencana Tindak Lanjut", "Target",
-               "Penanggung Jawab", "Progres (%)", "Bukti")
+PLAN_HEADER = (
+    "Kode",
+    "Unit",
+    "No",
+    "Unsur Prioritas",
+    "No Tindakan",
+    "Rencana Tindak Lanjut",
+    "Target",
+    "Penanggung Jawab",
+    "Progres (%)",
+    "Bukti",
+)
 
 
 def _write_plans(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None:
@@ -99,15 +149,22 @@ def _write_plans(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None
         prioritas = tindak_lanjut.prioritas
         evidence = tindak_lanjut.bukti_tautan or ("berkas" if tindak_lanjut.bukti_file else "")
         values = [
-            prioritas.unit.kode, prioritas.unit.nama, prioritas.urutan, prioritas.unsur.label_singkat,
-            tindak_lanjut.nomor, tindak_lanjut.teks, tindak_lanjut.target, tindak_lanjut.penanggung_jawab,
-            tindak_lanjut.progres, evidence,
+            prioritas.unit.kode,
+            prioritas.unit.nama,
+            prioritas.urutan,
+            prioritas.unsur.label_singkat,
+            tindak_lanjut.nomor,
+            tindak_lanjut.teks,
+            tindak_lanjut.target,
+            tindak_lanjut.penanggung_jawab,
+            tindak_lanjut.progres,
+            evidence,
         ]
         for column, value in enumerate(values, start=1):
             cell = set_cell(sheet, row, column, value, decimals=0 if column in (3, 5, 9) else None)
             if column == 7:
                 cell.number_format = "DD/MM/YYYY"
-    for column, width in zip("ABCDEFGHIJ", (10, 40, 5, 20, 6, 70, 12, 24, 10, 30)):
+    for column, width in zip("ABCDEFGHIJ", (10, 40, 5, 20, 6, 70, 12, 24, 10, 30), strict=True):
         sheet.column_dimensions[column].width = width
 
 

@@ -2,88 +2,139 @@
 
 import django.core.validators
 import django.db.models.deletion
-import reports.models
 from django.db import migrations, models
+
+import reports.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('surveys', '0005_response_saran_ditangani'),
-        ('units', '0003_auditevent'),
+        ("surveys", "0005_response_saran_ditangani"),
+        ("units", "0003_auditevent"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KatalogTindakLanjut',
+            name="KatalogTindakLanjut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nomor', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('teks', models.TextField(verbose_name='action')),
-                ('unsur', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='katalog', to='surveys.unsur')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nomor", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("teks", models.TextField(verbose_name="action")),
+                (
+                    "unsur",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="katalog", to="surveys.unsur"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catalog action',
-                'verbose_name_plural': 'catalog actions',
-                'ordering': ['unsur__urutan', 'nomor'],
+                "verbose_name": "catalog action",
+                "verbose_name_plural": "catalog actions",
+                "ordering": ["unsur__urutan", "nomor"],
             },
         ),
         migrations.CreateModel(
-            name='PrioritasUnsur',
+            name="PrioritasUnsur",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urutan', models.PositiveSmallIntegerField(verbose_name='order')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='prioritas', to='surveys.period')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prioritas', to='units.unit')),
-                ('unsur', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.unsur')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("urutan", models.PositiveSmallIntegerField(verbose_name="order")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="prioritas", to="surveys.period"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="prioritas", to="units.unit"
+                    ),
+                ),
+                (
+                    "unsur",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="surveys.unsur"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'priority element',
-                'verbose_name_plural': 'priority elements',
-                'ordering': ['unit', 'period', 'urutan'],
+                "verbose_name": "priority element",
+                "verbose_name_plural": "priority elements",
+                "ordering": ["unit", "period", "urutan"],
             },
         ),
         migrations.CreateModel(
-            name='TindakLanjut',
+            name="TindakLanjut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nomor', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('teks', models.TextField(max_length=2000, verbose_name='action')),
-                ('target', models.DateField(verbose_name='target date')),
-                ('penanggung_jawab', models.CharField(max_length=200, verbose_name='person responsible')),
-                ('progres', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('bukti_file', models.FileField(blank=True, max_length=300, upload_to=reports.models._bukti_path, verbose_name='evidence file')),
-                ('bukti_tautan', models.URLField(blank=True, max_length=500, verbose_name='evidence link')),
-                ('realisasi_diubah', models.DateTimeField(blank=True, null=True, verbose_name='realization updated')),
-                ('katalog', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='reports.katalogtindaklanjut')),
-                ('prioritas', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tindak_lanjut', to='reports.prioritasunsur')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nomor", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("teks", models.TextField(max_length=2000, verbose_name="action")),
+                ("target", models.DateField(verbose_name="target date")),
+                ("penanggung_jawab", models.CharField(max_length=200, verbose_name="person responsible")),
+                (
+                    "progres",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                (
+                    "bukti_file",
+                    models.FileField(
+                        blank=True, max_length=300, upload_to=reports.models._bukti_path, verbose_name="evidence file"
+                    ),
+                ),
+                ("bukti_tautan", models.URLField(blank=True, max_length=500, verbose_name="evidence link")),
+                ("realisasi_diubah", models.DateTimeField(blank=True, null=True, verbose_name="realization updated")),
+                (
+                    "katalog",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="reports.katalogtindaklanjut",
+                    ),
+                ),
+                (
+                    "prioritas",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tindak_lanjut",
+                        to="reports.prioritasunsur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up action',
-                'verbose_name_plural': 'follow-up actions',
-                'ordering': ['prioritas__urutan', 'nomor'],
+                "verbose_name": "follow-up action",
+                "verbose_name_plural": "follow-up actions",
+                "ordering": ["prioritas__urutan", "nomor"],
             },
         ),
         migrations.AddConstraint(
-            model_name='katalogtindaklanjut',
-            constraint=models.UniqueConstraint(fields=('unsur', 'nomor'), name='unique_katalog_per_unsur'),
+            model_name="katalogtindaklanjut",
+            constraint=models.UniqueConstraint(fields=("unsur", "nomor"), name="unique_katalog_per_unsur"),
         ),
         migrations.AddConstraint(
-            model_name='prioritasunsur',
-            constraint=models.UniqueConstraint(fields=('unit', 'period', 'unsur'), name='unique_prioritas_unsur'),
+            model_name="prioritasunsur",
+            constraint=models.UniqueConstraint(fields=("unit", "period", "unsur"), name="unique_prioritas_unsur"),
         ),
         migrations.AddConstraint(
-            model_name='prioritasunsur',
-            constraint=models.UniqueConstraint(fields=('unit', 'period', 'urutan'), name='unique_prioritas_urutan'),
+            model_name="prioritasunsur",
+            constraint=models.UniqueConstraint(fields=("unit", "period", "urutan"), name="unique_prioritas_urutan"),
         ),
         migrations.AddConstraint(
-            model_name='tindaklanjut',
-            constraint=models.UniqueConstraint(fields=('prioritas', 'nomor'), name='unique_tindak_lanjut_nomor'),
+            model_name="tindaklanjut",
+            constraint=models.UniqueConstraint(fields=("prioritas", "nomor"), name="unique_tindak_lanjut_nomor"),
         ),
         migrations.AddConstraint(
-            model_name='tindaklanjut',
-            constraint=models.CheckConstraint(condition=models.Q(('progres__lte', 100)), name='tindak_lanjut_progres_max_100'),
+            model_name="tindaklanjut",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progres__lte", 100)), name="tindak_lanjut_progres_max_100"
+            ),
         ),
     ]

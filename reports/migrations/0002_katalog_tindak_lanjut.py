@@ -19,7 +19,8 @@ def load_katalog(apps, schema_editor):
     with CATALOG.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             Katalog.objects.update_or_create(
-                unsur=unsur[row["nama_unsur"].strip().lower()], nomor=int(row["no"]),
+                unsur=unsur[row["nama_unsur"].strip().lower()],
+                nomor=int(row["no"]),
                 defaults={"teks": row["rencana_tindak_lanjut"].strip()},
             )
 

@@ -7,73 +7,176 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_katalog_tindak_lanjut'),
-        ('surveys', '0005_response_saran_ditangani'),
-        ('units', '0003_auditevent'),
+        ("reports", "0002_katalog_tindak_lanjut"),
+        ("surveys", "0005_response_saran_ditangani"),
+        ("units", "0003_auditevent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalIkm',
+            name="HistoricalIkm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(help_text='e.g. 2018 or 2022-S2', max_length=20, unique=True, verbose_name='period')),
-                ('urutan', models.PositiveIntegerField(help_text='e.g. 201800 for 2018, 202202 for 2022-S2', verbose_name='sort key')),
-                ('ikm', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(25), django.core.validators.MaxValueValidator(100)], verbose_name='city IKM')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "label",
+                    models.CharField(
+                        help_text="e.g. 2018 or 2022-S2", max_length=20, unique=True, verbose_name="period"
+                    ),
+                ),
+                (
+                    "urutan",
+                    models.PositiveIntegerField(
+                        help_text="e.g. 201800 for 2018, 202202 for 2022-S2", verbose_name="sort key"
+                    ),
+                ),
+                (
+                    "ikm",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(25),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="city IKM",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical city IKM',
-                'verbose_name_plural': 'historical city IKM',
-                'ordering': ['urutan'],
+                "verbose_name": "historical city IKM",
+                "verbose_name_plural": "historical city IKM",
+                "ordering": ["urutan"],
             },
         ),
         migrations.CreateModel(
-            name='FrontMatter',
+            name="FrontMatter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kota', models.CharField(default='Kota Pekalongan', max_length=100, verbose_name='city')),
-                ('kata_pengantar', models.TextField(default='Dalam rangka peningkatan kualitas pelayanan publik yang diamanatkan pada Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 tahun 2017, maka dilakukan evaluasi terhadap penyelenggaraan pelayanan publik. Dalam penerapannya, untuk menilai kualitas pelayanan publik dilakukan Survey Kepuasan Masyarakat yang dilakukan secara berkala minimal satu tahun sekali. Hal ini merupakan salah satu upaya yang dapat digunakan untuk mengetahui kepuasan masyarakat terhadap pelayanan yang diberikan oleh pemerintah. Dalam melakukan penilaian kepuasan masyarakat, terdapat 9 (sembilan) unsur penilaian antara lain: persyaratan, prosedur, waktu pelayanan, biaya/ tarif/ produk spesifikasi jenis pelayanan, kompetisi pelaksana, perilaku pelaksana, sarana prasarana dan penanganan pengaduan.\n\nDari hasil penilaian Survey Kepuasan Masyarakat yang dilakukan terhadap {jumlah_unit} Unit Penyelenggara Pelayanan di Lingkungan Pemerintah {kota}. Dari hasil pengolahan data diketahui bahwa pada periode {periode} didapatkan jumlah responden sebanyak {jumlah_responden} orang. Dari hasil tersebut maka Nilai Indeks Kepuasan Masyarakat pada Pemerintah {kota} adalah {ikm} dengan kategori {kategori}. Hasil tersebut diharapkan akan menjadi dasar bagi kami untuk memberikan pelayanan yang lebih baik kepada pengguna layanan.\n\nDemikian semoga laporan ini dapat memberikan gambaran kepuasan masyarakat terhadap pelayanan pada Pemerintah {kota}.', verbose_name='foreword')),
-                ('penandatangan_nama', models.CharField(default='H. ACHMAD AFZAN ARSLAN DJUNAID, S.E.', max_length=200, verbose_name='signatory name')),
-                ('penandatangan_jabatan', models.CharField(default='Wali Kota Pekalongan', max_length=200, verbose_name='signatory title')),
-                ('tempat', models.CharField(default='Pekalongan', max_length=100, verbose_name='place')),
-                ('tanggal', models.DateField(blank=True, null=True, verbose_name='date of signature')),
-                ('nomor_surat', models.CharField(default='000.8.3/3690', max_length=100, verbose_name='letter number')),
-                ('latar_belakang', models.TextField(default='Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik dan Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik, mengamanatkan penyelenggara wajib mengikutsertakan masyarakat dalam penyelenggaraan Pelayanan Publik sebagai upaya membangun sistem penyelenggaraan Pelayanan Publik yang adil, transparan, dan akuntabel.\n\nDiberlakukannya Permenpan RB Nomor 14 tahun 2017 tentang Pedoman Penyusunan survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik, memberikan pedoman bagi penyelenggara pelayanan untuk melibatkan masyarakat dalam penilaian kinerja pelayanan publik guna meningkatkan kualitas pelayanan publik yang diberikan. Untuk mengetahui sejauh mana kualitas pelayanan Pemerintah {kota}, maka perlu diselenggarakan survei pendapat tentang penilaian pengguna layanan publik terhadap pelayanan publik yang diberikan oleh penyedia publik. Metode yang dapat digunakan adalah dengan melakukan Survei Kepuasan Masyarakat (SKM).', verbose_name='background')),
-                ('dasar_hukum', models.TextField(default='Undang-undang Nomor 25 Tahun 2009 tentang Pelayanan Publik.\nPeraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang- Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik.\nPeraturan Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik.', verbose_name='legal basis (one per line)')),
-                ('pengumpulan_data', models.TextField(default='Sebagai tindak lanjut terhadap Surat Edaran Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 11 Tahun 2021 tentang Pelaksanaan Survei Kepuasan Masyarakat di Lingkup Instansi Pemerintah, Pemerintah {kota} mengeluarkan surat Sekretaris Daerah Nomor {nomor_surat} perihal Permohonan Pemenuhan Responden Survei Kepuasan Masyarakat. Selanjutnya, Bagian Organisasi melakukan pendampingan kepada beberapa UPP khususnya yang belum pernah melaksanakan SKM, serta mengingatkan seluruh UPP terkait batas waktu pelaporan SKM.', verbose_name='data collection (BAB II opening)')),
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='front_matter', to='surveys.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kota", models.CharField(default="Kota Pekalongan", max_length=100, verbose_name="city")),
+                (
+                    "kata_pengantar",
+                    models.TextField(
+                        default="Dalam rangka peningkatan kualitas pelayanan publik yang diamanatkan pada Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 14 tahun 2017, maka dilakukan evaluasi terhadap penyelenggaraan pelayanan publik. Dalam penerapannya, untuk menilai kualitas pelayanan publik dilakukan Survey Kepuasan Masyarakat yang dilakukan secara berkala minimal satu tahun sekali. Hal ini merupakan salah satu upaya yang dapat digunakan untuk mengetahui kepuasan masyarakat terhadap pelayanan yang diberikan oleh pemerintah. Dalam melakukan penilaian kepuasan masyarakat, terdapat 9 (sembilan) unsur penilaian antara lain: persyaratan, prosedur, waktu pelayanan, biaya/ tarif/ produk spesifikasi jenis pelayanan, kompetisi pelaksana, perilaku pelaksana, sarana prasarana dan penanganan pengaduan.\n\nDari hasil penilaian Survey Kepuasan Masyarakat yang dilakukan terhadap {jumlah_unit} Unit Penyelenggara Pelayanan di Lingkungan Pemerintah {kota}. Dari hasil pengolahan data diketahui bahwa pada periode {periode} didapatkan jumlah responden sebanyak {jumlah_responden} orang. Dari hasil tersebut maka Nilai Indeks Kepuasan Masyarakat pada Pemerintah {kota} adalah {ikm} dengan kategori {kategori}. Hasil tersebut diharapkan akan menjadi dasar bagi kami untuk memberikan pelayanan yang lebih baik kepada pengguna layanan.\n\nDemikian semoga laporan ini dapat memberikan gambaran kepuasan masyarakat terhadap pelayanan pada Pemerintah {kota}.",
+                        verbose_name="foreword",
+                    ),
+                ),
+                (
+                    "penandatangan_nama",
+                    models.CharField(
+                        default="H. ACHMAD AFZAN ARSLAN DJUNAID, S.E.", max_length=200, verbose_name="signatory name"
+                    ),
+                ),
+                (
+                    "penandatangan_jabatan",
+                    models.CharField(default="Wali Kota Pekalongan", max_length=200, verbose_name="signatory title"),
+                ),
+                ("tempat", models.CharField(default="Pekalongan", max_length=100, verbose_name="place")),
+                ("tanggal", models.DateField(blank=True, null=True, verbose_name="date of signature")),
+                (
+                    "nomor_surat",
+                    models.CharField(default="000.8.3/3690", max_length=100, verbose_name="letter number"),
+                ),
+                (
+                    "latar_belakang",
+                    models.TextField(
+                        default="Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik dan Peraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik, mengamanatkan penyelenggara wajib mengikutsertakan masyarakat dalam penyelenggaraan Pelayanan Publik sebagai upaya membangun sistem penyelenggaraan Pelayanan Publik yang adil, transparan, dan akuntabel.\n\nDiberlakukannya Permenpan RB Nomor 14 tahun 2017 tentang Pedoman Penyusunan survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik, memberikan pedoman bagi penyelenggara pelayanan untuk melibatkan masyarakat dalam penilaian kinerja pelayanan publik guna meningkatkan kualitas pelayanan publik yang diberikan. Untuk mengetahui sejauh mana kualitas pelayanan Pemerintah {kota}, maka perlu diselenggarakan survei pendapat tentang penilaian pengguna layanan publik terhadap pelayanan publik yang diberikan oleh penyedia publik. Metode yang dapat digunakan adalah dengan melakukan Survei Kepuasan Masyarakat (SKM).",
+                        verbose_name="background",
+                    ),
+                ),
+                (
+                    "dasar_hukum",
+                    models.TextField(
+                        default="Undang-undang Nomor 25 Tahun 2009 tentang Pelayanan Publik.\nPeraturan Pemerintah Nomor 96 Tahun 2012 tentang Pelaksanaan Undang- Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik.\nPeraturan Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit Penyelenggara Pelayanan Publik.",
+                        verbose_name="legal basis (one per line)",
+                    ),
+                ),
+                (
+                    "pengumpulan_data",
+                    models.TextField(
+                        default="Sebagai tindak lanjut terhadap Surat Edaran Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 11 Tahun 2021 tentang Pelaksanaan Survei Kepuasan Masyarakat di Lingkup Instansi Pemerintah, Pemerintah {kota} mengeluarkan surat Sekretaris Daerah Nomor {nomor_surat} perihal Permohonan Pemenuhan Responden Survei Kepuasan Masyarakat. Selanjutnya, Bagian Organisasi melakukan pendampingan kepada beberapa UPP khususnya yang belum pernah melaksanakan SKM, serta mengingatkan seluruh UPP terkait batas waktu pelaporan SKM.",
+                        verbose_name="data collection (BAB II opening)",
+                    ),
+                ),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="front_matter", to="surveys.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report front matter',
-                'verbose_name_plural': 'report front matter',
+                "verbose_name": "report front matter",
+                "verbose_name_plural": "report front matter",
             },
         ),
         migrations.CreateModel(
-            name='ReportJob',
+            name="ReportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('city_pdf', 'city report (PDF)'), ('unit_pdf', 'unit report (PDF)'), ('city_xlsx', 'city recap (Excel)'), ('raw_xlsx', 'raw responses (Excel)')], max_length=20, verbose_name='kind')),
-                ('public_edition', models.BooleanField(default=True, verbose_name='public edition')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('state', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=10, verbose_name='state')),
-                ('stage', models.CharField(blank=True, max_length=200, verbose_name='stage')),
-                ('percent', models.PositiveSmallIntegerField(default=0)),
-                ('heartbeat', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('file', models.FileField(blank=True, max_length=300, upload_to='laporan/%Y/%m/')),
-                ('error', models.TextField(blank=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='report_jobs', to='surveys.period')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='report_jobs', to='units.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("city_pdf", "city report (PDF)"),
+                            ("unit_pdf", "unit report (PDF)"),
+                            ("city_xlsx", "city recap (Excel)"),
+                            ("raw_xlsx", "raw responses (Excel)"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("public_edition", models.BooleanField(default=True, verbose_name="public edition")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested at")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("queued", "queued"), ("running", "running"), ("done", "done"), ("failed", "failed")],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("stage", models.CharField(blank=True, max_length=200, verbose_name="stage")),
+                ("percent", models.PositiveSmallIntegerField(default=0)),
+                ("heartbeat", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("file", models.FileField(blank=True, max_length=300, upload_to="laporan/%Y/%m/")),
+                ("error", models.TextField(blank=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="report_jobs", to="surveys.period"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="report_jobs",
+                        to="units.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report job',
-                'verbose_name_plural': 'report jobs',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "report job",
+                "verbose_name_plural": "report jobs",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

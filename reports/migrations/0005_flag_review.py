@@ -6,31 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0004_katalog_by_name'),
-        ('surveys', '0005_response_saran_ditangani'),
-        ('units', '0004_unit_kode_pattern'),
+        ("reports", "0004_katalog_by_name"),
+        ("surveys", "0005_response_saran_ditangani"),
+        ("units", "0004_unit_kode_pattern"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FlagReview',
+            name="FlagReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=30, verbose_name='flag')),
-                ('fingerprint', models.CharField(max_length=500)),
-                ('catatan', models.TextField(max_length=2000, verbose_name='note')),
-                ('reviewed_at', models.DateTimeField(auto_now=True, verbose_name='reviewed at')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flag_reviews', to='surveys.period')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flag_reviews', to='units.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=30, verbose_name="flag")),
+                ("fingerprint", models.CharField(max_length=500)),
+                ("catatan", models.TextField(max_length=2000, verbose_name="note")),
+                ("reviewed_at", models.DateTimeField(auto_now=True, verbose_name="reviewed at")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="flag_reviews", to="surveys.period"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="flag_reviews", to="units.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'flag review',
-                'verbose_name_plural': 'flag reviews',
-                'constraints': [models.UniqueConstraint(fields=('period', 'unit', 'code'), name='unique_flag_review')],
+                "verbose_name": "flag review",
+                "verbose_name_plural": "flag reviews",
+                "constraints": [models.UniqueConstraint(fields=("period", "unit", "code"), name="unique_flag_review")],
             },
         ),
     ]

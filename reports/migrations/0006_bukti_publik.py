@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0005_flag_review'),
+        ("reports", "0005_flag_review"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tindaklanjut',
-            name='bukti_publik',
-            field=models.BooleanField(default=False, verbose_name='evidence shown publicly'),
+            model_name="tindaklanjut",
+            name="bukti_publik",
+            field=models.BooleanField(default=False, verbose_name="evidence shown publicly"),
         ),
     ]

@@ -5,28 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0006_bukti_publik'),
-        ('surveys', '0006_offline_privacy'),
+        ("reports", "0006_bukti_publik"),
+        ("surveys", "0006_offline_privacy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeriodSnapshot',
+            name="PeriodSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='locked at')),
-                ('data', models.JSONField(verbose_name='report figures')),
-                ('rows', models.PositiveIntegerField(verbose_name='responses')),
-                ('csv_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the responses CSV')),
-                ('unit_sha256', models.JSONField(verbose_name='SHA-256 per unit')),
-                ('csv_file', models.FileField(max_length=300, upload_to='snapshot/')),
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='snapshot', to='surveys.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="locked at")),
+                ("data", models.JSONField(verbose_name="report figures")),
+                ("rows", models.PositiveIntegerField(verbose_name="responses")),
+                ("csv_sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the responses CSV")),
+                ("unit_sha256", models.JSONField(verbose_name="SHA-256 per unit")),
+                ("csv_file", models.FileField(max_length=300, upload_to="snapshot/")),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="snapshot", to="surveys.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'locked period snapshot',
-                'verbose_name_plural': 'locked period snapshots',
+                "verbose_name": "locked period snapshot",
+                "verbose_name_plural": "locked period snapshots",
             },
         ),
     ]

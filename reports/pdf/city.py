@@ -21,8 +21,17 @@ from django.utils import timezone
 
 from reports import charts, skm
 from reports.models import FrontMatter, PeriodSnapshot, PrioritasUnsur, TindakLanjut
-from reports.pdf.formatting import Progress, fill, fmt, lines, paragraphs, render_indonesian, semester_label, step
-from reports.pdf.formatting import svg_data_uri
+from reports.pdf.formatting import (
+    Progress,
+    fill,
+    fmt,
+    lines,
+    paragraphs,
+    render_indonesian,
+    semester_label,
+    step,
+    svg_data_uri,
+)
 from reports.pdf.parts import distribution_tables, evidence_texts, front_matter_for, unit_report_path, unsur_chart
 from reports.pdf.texts import MANFAAT, SASARAN, TUJUAN
 from reports.pdf.trend import city_trend, trend_sentence, trend_shape
@@ -53,7 +62,7 @@ class PlanItem:
 class CityReportRow:
     no: int
     result: UnitResult
-    priorities: list[PlanItem]
+    prioritas: list[PlanItem]
     confirmed: bool  # False: the portal's proposal (the three lowest), not yet chosen by the unit
     realisasi: Fraction | None
     report_path: str
@@ -61,7 +70,7 @@ class CityReportRow:
 
     @property
     def has_plan(self) -> bool:
-        return self.confirmed and any(p.actions for p in self.priorities)
+        return self.confirmed and any(p.actions for p in self.prioritas)
 
 
 def _evidence_by_unit(plan_period: Period | None) -> dict[int, list[dict[str, str]]]:
@@ -87,7 +96,7 @@ def _plan_items(result: UnitResult, chosen: list[PrioritasUnsur], labels: dict[s
             PlanItem(n, p.unsur.kode, p.unsur.label_singkat, [f"{a.nomor}. {a.teks}" for a in p.tindak_lanjut.all()])
             for n, p in enumerate(chosen, start=1)
         ]
-    return [PlanItem(n, code, labels.get(code, code)) for n, code in enumerate(result.proposed_priorities, start=1)]
+    return [PlanItem(n, code, labels.get(code, code)) for n, code in enumerate(result.proposed_prioritas, start=1)]
 
 
 def _rows(period: Period, results: list[UnitResult], labels: dict[str, str]) -> list[CityReportRow]:
@@ -98,9 +107,13 @@ def _rows(period: Period, results: list[UnitResult], labels: dict[str, str]) -> 
     evidence = _evidence_by_unit(before)
     return [
         CityReportRow(
-            no=no, result=r, priorities=_plan_items(r, chosen.get(r.unit_id, []), labels),
-            confirmed=r.unit_id in chosen, realisasi=realisasi.get(r.unit_id),
-            report_path=unit_report_path(r.kode, period), evidence=evidence.get(r.unit_id, []),
+            no=no,
+            result=r,
+            prioritas=_plan_items(r, chosen.get(r.unit_id, []), labels),
+            confirmed=r.unit_id in chosen,
+            realisasi=realisasi.get(r.unit_id),
+            report_path=unit_report_path(r.kode, period),
+            evidence=evidence.get(r.unit_id, []),
         )
         for no, r in enumerate(results, start=1)
     ]
@@ -156,12 +169,17 @@ def _trend(period: Period, city: CityResult, kota: str) -> dict[str, Any]:
             [p.label for p in trend], [p.ikm for p in trend], ylabel="IKM", width=10.0, height=2.6
         )
         chart = svg_data_uri(svg)
-    return {"trend": trend, "trend_chart": chart, "trend_sentence": trend_sentence(trend, kota), "trend_shape": trend_shape(trend)}
+    return {
+        "trend": trend,
+        "trend_chart": chart,
+        "trend_sentence": trend_sentence(trend, kota),
+        "trend_shape": trend_shape(trend),
+    }
 
 
 def _conclusions(results: list[UnitResult], rows: list[CityReportRow], labels: dict[str, str]) -> dict[str, Any]:
     """BAB V: conclusions drawn from the figures."""
-    priority_counts = Counter(p.kode for row in rows for p in row.priorities)
+    priority_counts = Counter(p.kode for row in rows for p in row.prioritas)
     unsur_order = {code: n for n, code in enumerate(UNSUR_CODES)}
     top = sorted(priority_counts.items(), key=lambda kv: (-kv[1], unsur_order.get(kv[0], 99)))[:3]
     return {
@@ -169,12 +187,14 @@ def _conclusions(results: list[UnitResult], rows: list[CityReportRow], labels: d
         "baik_bound": BAIK_LOWER_BOUND,
         "best": max(results, key=lambda r: r.ikm, default=None),
         "lowest": min(results, key=lambda r: r.ikm, default=None),
-        "top_priorities": [(labels.get(code, code), n) for code, n in top],
+        "top_prioritas": [(labels.get(code, code), n) for code, n in top],
         "with_plan": sum(1 for row in rows if row.has_plan),
     }
 
 
-def city_report_context(*, period: Period, public_edition: bool = True, progress: Progress | None = None) -> dict[str, Any]:
+def city_report_context(
+    *, period: Period, public_edition: bool = True, progress: Progress | None = None
+) -> dict[str, Any]:
     """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
     step(progress, "Mengumpulkan data", 10)
     front = front_matter_for(period)
@@ -208,9 +228,7 @@ def city_report_context(*, period: Period, public_edition: bool = True, progress
         **_windows(results),
         "distributions": distribution_tables(demographics(period=period), with_charts=True),
         "unsur_legend": [(code, labels.get(code, code)) for code in UNSUR_CODES],
-        "unsur_chart": unsur_chart(
-            city.unsur, city.ikm, f"IKM {front.kota} {fmt(city.ikm)}", width=10.0, height=2.3
-        ),
+        "unsur_chart": unsur_chart(city.unsur, city.ikm, f"IKM {front.kota} {fmt(city.ikm)}", width=10.0, height=2.3),
         **_trend(period, city, front.kota),
         **_conclusions(results, rows, labels),
         # The internal edition adds the annex "Catatan kualitas data"; the public one leaves it out.

@@ -19,7 +19,7 @@ ROMAWI = {1: "I", 2: "II"}
 
 
 def semester_label(period: Period) -> str:
-    """"Semester II Tahun 2023" for 2023-S2 (a code of another form is printed as it is)."""
+    """ "Semester II Tahun 2023" for 2023-S2 (a code of another form is printed as it is)."""
     year, _sep, semester = period.kode.partition("-S")
     if year.isdigit() and semester.isdigit() and int(semester) in ROMAWI:
         return f"Semester {ROMAWI[int(semester)]} Tahun {year}"

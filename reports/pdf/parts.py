@@ -31,7 +31,10 @@ def distribution_tables(profile: dict[str, list[DemographicRow]], *, with_charts
         labels = [KELOMPOK_UMUR_LABELS.get(row.label, row.label) if key == "umur" else row.label for row in rows]
         table = {
             "title": title,
-            "rows": [{"label": label, "count": row.count, "percent": row.percent} for label, row in zip(labels, rows)],
+            "rows": [
+                {"label": label, "count": row.count, "percent": row.percent}
+                for label, row in zip(labels, rows, strict=True)
+            ],
             "total": sum(row.count for row in rows),
         }
         if with_charts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 
 from reports.models import HistoricalIkm
 from reports.pdf.formatting import fmt
@@ -38,13 +39,13 @@ def city_trend(period: Period, current_ikm: Fraction | None) -> list[TrendPoint]
 
 
 def trend_shape(points: list[TrendPoint]) -> str | None:
-    """"mengalami fluktuasi dari 2018 hingga 2023-S2" (None with fewer than two points)."""
+    """ "mengalami fluktuasi dari 2018 hingga 2023-S2" (None with fewer than two points)."""
     if len(points) < 2:
         return None
     values = [Fraction(p.ikm) for p in points]
-    if all(b >= a for a, b in zip(values, values[1:])):
+    if all(b >= a for a, b in pairwise(values)):
         shape = "terus meningkat"
-    elif all(b <= a for a, b in zip(values, values[1:])):
+    elif all(b <= a for a, b in pairwise(values)):
         shape = "terus menurun"
     else:
         shape = "mengalami fluktuasi"

@@ -24,7 +24,9 @@ from units.models import Unit
 SARAN_IN_PDF = 200
 
 
-def _unsur_rows(result: UnitResult, unsur: dict[str, Unsur], distribution: dict[str, list[int]]) -> list[dict[str, Any]]:
+def _unsur_rows(
+    result: UnitResult, unsur: dict[str, Unsur], distribution: dict[str, list[int]]
+) -> list[dict[str, Any]]:
     """Each unsur's value, category and how many respondents gave each answer."""
     rows = []
     for n, code in enumerate(UNSUR_CODES):
@@ -32,17 +34,19 @@ def _unsur_rows(result: UnitResult, unsur: dict[str, Unsur], distribution: dict[
         counts = distribution.get(code, [0, 0, 0, 0])
         total = sum(counts)
         value = result.unsur[n] if result.unsur else None
-        rows.append({
-            "kode": code,
-            "nama": item.nama if item else code,
-            "label": item.label_singkat if item else code,
-            "value": value,
-            "kategori": skm.kategori(value).label if value is not None else "–",
-            "answers": [
-                {"count": c, "percent": Fraction(100 * c, total) if total else None, "label": label}
-                for c, label in zip(counts, item.jawaban if item else ["", "", "", ""])
-            ],
-        })
+        rows.append(
+            {
+                "kode": code,
+                "nama": item.nama if item else code,
+                "label": item.label_singkat if item else code,
+                "value": value,
+                "kategori": skm.kategori(value).label if value is not None else "–",
+                "answers": [
+                    {"count": c, "percent": Fraction(100 * c, total) if total else None, "label": label}
+                    for c, label in zip(counts, item.jawaban if item else ["", "", "", ""], strict=True)
+                ],
+            }
+        )
     return rows
 
 
@@ -57,7 +61,8 @@ def _plans(unit: Unit, period: Period, before: Period | None) -> dict[str, Any]:
         ],
         "previous_plan": [
             {
-                "urutan": n, "label": p.unsur.label_singkat,
+                "urutan": n,
+                "label": p.unsur.label_singkat,
                 "actions": [{"action": a, "evidence": evidence_texts(a)} for a in p.tindak_lanjut.all()],
             }
             for n, p in enumerate(previous, start=1)
@@ -88,7 +93,7 @@ def unit_report_context(*, unit: Unit, period: Period) -> dict[str, Any]:
         "chart": unsur_chart(result.unsur, result.ikm, f"IKM {fmt(result.ikm)}", width=6.6, height=2.8),
         "distributions": distribution_tables(profile, with_charts=False) if profile else [],
         **_plans(unit, period, before),
-        "proposed": [unsur[c].label_singkat if c in unsur else c for c in result.proposed_priorities],
+        "proposed": [unsur[c].label_singkat if c in unsur else c for c in result.proposed_prioritas],
         "previous_period": before,
         "previous_semester": semester_label(before) if before else None,
         "saran": saran.items,

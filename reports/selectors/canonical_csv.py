@@ -22,12 +22,26 @@ from reports.selectors.demographics import kelompok_umur
 from surveys.models import UNSUR_FIELDS, Period, Response, filled_at
 
 CANONICAL_COLUMNS = (
-    "kode_unit", "tanggal_isi", "kelompok_umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
-    *UNSUR_FIELDS, "cara_pengisian",
+    "kode_unit",
+    "tanggal_isi",
+    "kelompok_umur",
+    "jenis_kelamin",
+    "pendidikan",
+    "pekerjaan",
+    "jenis_layanan",
+    *UNSUR_FIELDS,
+    "cara_pengisian",
 )
 _CANONICAL_FIELDS = (
-    "unit__kode", "waktu_isi", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
-    *UNSUR_FIELDS, "channel",
+    "unit__kode",
+    "waktu_isi",
+    "umur",
+    "jenis_kelamin",
+    "pendidikan",
+    "pekerjaan",
+    "jenis_layanan",
+    *UNSUR_FIELDS,
+    "channel",
 )
 _BYTEWISE = {"postgresql": "C", "sqlite": "BINARY"}
 
@@ -37,7 +51,8 @@ def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[
     unit's rows (keyed by unit code) and the number of rows. Streamed one unit at a time."""
     collation = _BYTEWISE.get(connection.vendor)
     rows = (
-        Response.objects.filter(period=period).annotate(waktu_isi=filled_at())
+        Response.objects.filter(period=period)
+        .annotate(waktu_isi=filled_at())
         .order_by(Collate(F("unit__kode"), collation) if collation else "unit__kode")
         .values_list(*_CANONICAL_FIELDS)
     )
@@ -62,7 +77,9 @@ def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[
             if current is not None:
                 emit_unit(current, lines)
             current, lines = kode, []
-        lines.append((kode, timezone.localtime(waktu).strftime("%Y-%m-%d"), kelompok_umur(umur), *(str(v) for v in rest)))
+        lines.append(
+            (kode, timezone.localtime(waktu).strftime("%Y-%m-%d"), kelompok_umur(umur), *(str(v) for v in rest))
+        )
         count += 1
     if current is not None:
         emit_unit(current, lines)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from reports import skm
-from reports.selectors.demographics import DemographicRow, demographics
 from reports.flags import Flag
+from reports.selectors.demographics import DemographicRow, demographics
 from reports.selectors.flags import period_flags, unit_flags
 from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import CityResult, UnitResult, answer_distribution, city_result, unit_results
@@ -16,7 +16,6 @@ from surveys.models import Period
 from surveys.selectors.periods import previous_period
 from surveys.selectors.responses import SaranPage, saran_of_unit
 from units.models import Unit
-
 
 SARAN_SHOWN = 100
 

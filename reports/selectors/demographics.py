@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable
 
 from django.db.models import Case, CharField, Count, Q, Value, When
 
@@ -44,7 +44,11 @@ def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict
         responses = responses.filter(unit__in=list(units))
     band = Case(
         *[
-            When(Q(**({"umur__gte": low} if low is not None else {})) & Q(**({"umur__lte": high} if high is not None else {})), then=Value(label))
+            When(
+                Q(**({"umur__gte": low} if low is not None else {}))
+                & Q(**({"umur__lte": high} if high is not None else {})),
+                then=Value(label),
+            )
             for label, low, high in KELOMPOK_UMUR
         ],
         output_field=CharField(),

@@ -63,9 +63,10 @@ def _response_patterns(period: Period, responses, results: list[UnitResult]) -> 
     """
     state = responses.aggregate(n=Count("id"), last=Max("id"))
     thresholds = [getattr(settings, name) for name in dir(settings) if name.startswith("SKM_FLAG_")]
-    key = "skm:flags:" + hashlib.sha256(
-        repr((period.pk, sorted(r.unit_id for r in results), state, thresholds)).encode()
-    ).hexdigest()
+    key = (
+        "skm:flags:"
+        + hashlib.sha256(repr((period.pk, sorted(r.unit_id for r in results), state, thresholds)).encode()).hexdigest()
+    )
     found = cache.get(key)
     if found is None:
         found = [*_bursts(responses), *_duplicates(responses), *_uniform_answers(responses, results)]
@@ -94,8 +95,11 @@ def _bursts(responses) -> Iterable[Flag]:
         closing = (
             online.annotate(
                 at=time,
-                earlier=Window(Lag(time, offset=size - 1), partition_by=[F("unit_id"), F("client_hash")],
-                               order_by=[time.asc(), F("pk").asc()]),
+                earlier=Window(
+                    Lag(time, offset=size - 1),
+                    partition_by=[F("unit_id"), F("client_hash")],
+                    order_by=[time.asc(), F("pk").asc()],
+                ),
             )
             .filter(earlier__isnull=False)
             .values_list("unit_id", "client_hash", "at", "earlier")
@@ -119,13 +123,20 @@ def _bursts(responses) -> Iterable[Flag]:
         per_unit.setdefault(unit_id, []).append((client, worst))
     for unit_id, items in sorted(per_unit.items()):
         largest, start, end, _in_burst = max(worst for _client, worst in items)
-        yield Flag(BURST, unit_id, {
-            "clients": len(items), "largest": largest, "start": start, "end": end,
-            "band": largest // size,  # a burst grown to another multiple is new evidence
-            "responses": sum(worst[3] for _client, worst in items),
-            # Short prefixes of the keyed hashes tell devices apart in the fingerprint (itself hashed).
-            "hashes": sorted(client[:8] for client, _worst in items),
-        })
+        yield Flag(
+            BURST,
+            unit_id,
+            {
+                "clients": len(items),
+                "largest": largest,
+                "start": start,
+                "end": end,
+                "band": largest // size,  # a burst grown to another multiple is new evidence
+                "responses": sum(worst[3] for _client, worst in items),
+                # Short prefixes of the keyed hashes tell devices apart in the fingerprint (itself hashed).
+                "hashes": sorted(client[:8] for client, _worst in items),
+            },
+        )
 
 
 def _largest_window(stamps: list[datetime], window: timedelta, size: int) -> tuple[int, datetime, datetime, int]:
@@ -138,7 +149,7 @@ def _largest_window(stamps: list[datetime], window: timedelta, size: int) -> tup
             low += 1
         count = high - low + 1
         if count >= size:
-            in_burst[low:high + 1] = [True] * count
+            in_burst[low : high + 1] = [True] * count
         if count > largest:
             largest, start, end = count, stamps[low], at
     return largest, start, end, sum(in_burst)
@@ -150,8 +161,11 @@ def _duplicates(responses) -> Iterable[Flag]:
     repeats = (
         responses.annotate(
             at=filled_at(),
-            earlier=Window(Lag(filled_at()), partition_by=[F(name) for name in ("unit_id", *_CONTENT_FIELDS)],
-                           order_by=[filled_at().asc(), F("pk").asc()]),
+            earlier=Window(
+                Lag(filled_at()),
+                partition_by=[F(name) for name in ("unit_id", *_CONTENT_FIELDS)],
+                order_by=[filled_at().asc(), F("pk").asc()],
+            ),
         )
         .filter(earlier__isnull=False)
         .values_list("unit_id", "at", "earlier")
@@ -194,12 +208,17 @@ def _uniform_answers(responses, results: list[UnitResult]) -> Iterable[Flag]:
         respondents = by_unit[unit_id].respondents
         percent = Fraction(100 * count, respondents)
         if percent > 100 * share:
-            yield Flag(UNIFORM_ANSWERS, unit_id, {
-                "count": count, "respondents": respondents,
-                "percent": skm.angka(percent, 1),
-                "answers": "-".join(str(a) for a in answers),
-                "band": band(percent),
-            })
+            yield Flag(
+                UNIFORM_ANSWERS,
+                unit_id,
+                {
+                    "count": count,
+                    "respondents": respondents,
+                    "percent": skm.angka(percent, 1),
+                    "answers": "-".join(str(a) for a in answers),
+                    "band": band(percent),
+                },
+            )
 
 
 def _ikm_changes(period: Period, results: list[UnitResult]) -> Iterable[Flag]:
@@ -214,8 +233,15 @@ def _ikm_changes(period: Period, results: list[UnitResult]) -> Iterable[Flag]:
             continue
         change = now.ikm - earlier.ikm
         if abs(change) > limit:
-            yield Flag(IKM_CHANGE, now.unit_id, {
-                "previous_period": before.kode, "previous": skm.angka(earlier.ikm), "current": skm.angka(now.ikm),
-                "change": ("+" if change > 0 else "") + skm.angka(change), "direction": "up" if change > 0 else "down",
-                "band": band(abs(change)),
-            })
+            yield Flag(
+                IKM_CHANGE,
+                now.unit_id,
+                {
+                    "previous_period": before.kode,
+                    "previous": skm.angka(earlier.ikm),
+                    "current": skm.angka(now.ikm),
+                    "change": ("+" if change > 0 else "") + skm.angka(change),
+                    "direction": "up" if change > 0 else "down",
+                    "band": band(abs(change)),
+                },
+            )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterable
+from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
@@ -55,9 +56,9 @@ class Followup:
         return any(a.progres is not None for p in self.prioritas for a in p.tindak_lanjut.all())
 
     @property
-    def priorities_with_values(self) -> list[tuple[Any, Fraction | None]]:
+    def prioritas_with_values(self) -> list[tuple[Any, Fraction | None]]:
         """Each priority with its unsur's value: why it was chosen."""
-        values = dict(zip(UNSUR_CODES, self.result.unsur or ()))
+        values = dict(zip(UNSUR_CODES, self.result.unsur or (), strict=False))
         return [(p, values.get(p.unsur.kode)) for p in self.prioritas]
 
 

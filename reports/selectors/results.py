@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
-from typing import Iterable
 
 from django.db.models import Count, F, Max, Min, Q, Sum
 
@@ -38,8 +38,10 @@ class UnitResult:
         if not self.respondents or self.square_sum is None:
             return None
         return stats.unit_estimate(
-            answer_total=sum(self.answer_sums), square_total=self.square_sum,
-            respondents=self.respondents, population=self.populasi or None,
+            answer_total=sum(self.answer_sums),
+            square_total=self.square_sum,
+            respondents=self.respondents,
+            population=self.populasi or None,
         )
 
     @cached_property
@@ -62,12 +64,12 @@ class UnitResult:
         return skm.kategori(value) if value is not None else None
 
     @property
-    def proposed_priorities(self) -> tuple[str, ...]:
+    def proposed_prioritas(self) -> tuple[str, ...]:
         """The three lowest unsur, the portal's proposal of priority elements."""
         values = self.unsur
         if values is None:
             return ()
-        ranked = sorted(zip(values, UNSUR_CODES), key=lambda pair: pair[0])
+        ranked = sorted(zip(values, UNSUR_CODES, strict=True), key=lambda pair: pair[0])
         return tuple(code for _value, code in ranked[:3])
 
     @property

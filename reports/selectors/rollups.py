@@ -38,6 +38,14 @@ def rollups(*, period: Period, results: list[UnitResult] | None = None, parent: 
     rows = []
     for unit in Unit.objects.filter(pk__in=list(children_of)).order_by("kode"):
         members = tuple(by_id[child] for child in children_of[unit.pk] if child in by_id)
-        rows.append(Rollup(unit_id=unit.pk, kode=unit.kode, nama=unit.nama, result=city_result(members),
-                           children=len(children_of[unit.pk]), members=members))
+        rows.append(
+            Rollup(
+                unit_id=unit.pk,
+                kode=unit.kode,
+                nama=unit.nama,
+                result=city_result(members),
+                children=len(children_of[unit.pk]),
+                members=members,
+            )
+        )
     return rows

@@ -33,5 +33,7 @@ def period_verify(period: Period) -> Verification | None:
     with open(os.devnull, "wb") as sink:
         actual, units, rows = canonical_csv_write(period=period, output=sink)
     expected_units = snapshot.unit_sha256
-    differing = sorted(kode for kode in set(units) | set(expected_units) if units.get(kode) != expected_units.get(kode))
+    differing = sorted(
+        kode for kode in set(units) | set(expected_units) if units.get(kode) != expected_units.get(kode)
+    )
     return Verification(snapshot.csv_sha256, actual, snapshot.rows, rows, differing)

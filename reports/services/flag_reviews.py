@@ -25,8 +25,14 @@ def flag_review(*, user: Any, unit: Unit, period: Period, code: str, catatan: st
     if flag is None:
         raise ValidationError(_("This flag is no longer raised for the unit; nothing to review."))
     review, _created = FlagReview.objects.update_or_create(
-        period=period, unit=unit, code=code,
-        defaults={"fingerprint": flag.fingerprint, "catatan": catatan, "reviewed_by": user if user.is_authenticated else None},
+        period=period,
+        unit=unit,
+        code=code,
+        defaults={
+            "fingerprint": flag.fingerprint,
+            "catatan": catatan,
+            "reviewed_by": user if user.is_authenticated else None,
+        },
     )
     audit_record(user=user, action="tanda_ditinjau", unit=unit, periode=period.kode, detail=f"{code}: {catatan}")
     return review

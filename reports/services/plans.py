@@ -23,7 +23,9 @@ MAX_PRIORITAS = 3
 def _ensure_plan_editable(period: Period) -> None:
     """Inside the caller's transaction: the period's row is locked, so a concurrent lock waits."""
     if period_held(period).is_locked:
-        raise ValidationError(_("Period %(kode)s is locked: its priorities and plans can no longer change.") % {"kode": period.kode})
+        raise ValidationError(
+            _("Period %(kode)s is locked: its priorities and plans can no longer change.") % {"kode": period.kode}
+        )
 
 
 @transaction.atomic
@@ -38,7 +40,10 @@ def prioritas_set(*, user: Any, unit: Unit, period: Period, unsur_codes: list[st
     unsur = {u.kode: u for u in Unsur.objects.filter(kode__in=codes)}
     if len(unsur) != len(codes):
         raise ValidationError(_("Unknown service element."))
-    existing = {p.unsur.kode: p for p in PrioritasUnsur.objects.select_for_update().filter(unit=unit, period=period).select_related("unsur")}
+    existing = {
+        p.unsur.kode: p
+        for p in PrioritasUnsur.objects.select_for_update().filter(unit=unit, period=period).select_related("unsur")
+    }
     for code in [code for code in existing if code not in codes]:
         existing.pop(code).delete()
     # Move the kept ones out of the way first: (unit, period, urutan) is unique.
@@ -60,7 +65,13 @@ def prioritas_set(*, user: Any, unit: Unit, period: Period, unsur_codes: list[st
 
 @transaction.atomic
 def tindak_lanjut_add(
-    *, user: Any, prioritas: PrioritasUnsur, teks: str, katalog: KatalogTindakLanjut | None, target: date, penanggung_jawab: str
+    *,
+    user: Any,
+    prioritas: PrioritasUnsur,
+    teks: str,
+    katalog: KatalogTindakLanjut | None,
+    target: date,
+    penanggung_jawab: str,
 ) -> TindakLanjut:
     _ensure_plan_editable(prioritas.period)
     if katalog is not None:
@@ -71,11 +82,18 @@ def tindak_lanjut_add(
         raise ValidationError(_("Write the action or pick one from the catalog."))
     last = prioritas.tindak_lanjut.aggregate(last=Max("nomor"))["last"] or 0
     tindak_lanjut = TindakLanjut.objects.create(
-        prioritas=prioritas, nomor=last + 1, teks=teks.strip(), katalog=katalog, target=target,
+        prioritas=prioritas,
+        nomor=last + 1,
+        teks=teks.strip(),
+        katalog=katalog,
+        target=target,
         penanggung_jawab=penanggung_jawab.strip(),
     )
     audit_record(
-        user=user, action="rencana_tambah", unit=prioritas.unit, periode=prioritas.period.kode,
+        user=user,
+        action="rencana_tambah",
+        unit=prioritas.unit,
+        periode=prioritas.period.kode,
         detail=f"{prioritas.unsur.kode} {tindak_lanjut.nomor}. {tindak_lanjut.teks}",
     )
     return tindak_lanjut

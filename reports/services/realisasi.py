@@ -42,8 +42,13 @@ def evidence_check(upload: UploadedFile) -> str:
 
 @transaction.atomic
 def realisasi_record(
-    *, user: Any, tindak_lanjut: TindakLanjut, progres: int, bukti_file: UploadedFile | None = None,
-    bukti_tautan: str = "", bukti_publik: bool = False,
+    *,
+    user: Any,
+    tindak_lanjut: TindakLanjut,
+    progres: int,
+    bukti_file: UploadedFile | None = None,
+    bukti_tautan: str = "",
+    bukti_publik: bool = False,
 ) -> TindakLanjut:
     prioritas = tindak_lanjut.prioritas
     period = prioritas.period
@@ -68,7 +73,10 @@ def realisasi_record(
     tindak_lanjut.save()
     evidence = " + bukti" if bukti_file or bukti_tautan else ""
     audit_record(
-        user=user, action="realisasi", unit=prioritas.unit, periode=period.kode,
+        user=user,
+        action="realisasi",
+        unit=prioritas.unit,
+        periode=period.kode,
         detail=f"{prioritas.unsur.kode} {tindak_lanjut.nomor}: {progres}%{evidence}",
     )
     return tindak_lanjut

@@ -42,13 +42,17 @@ def report_job_run(*, job_id: int) -> None:
         return
     if job.attempts >= settings.SKM_REPORT_MAX_ATTEMPTS:
         ReportJob.objects.filter(pk=job_id).update(
-            state=ReportJob.State.FAILED, finished_at=timezone.now(),
+            state=ReportJob.State.FAILED,
+            finished_at=timezone.now(),
             error=_("The report failed %(n)s times (the worker stopped each time).") % {"n": job.attempts},
         )
         return
     ReportJob.objects.filter(pk=job_id).update(
-        state=ReportJob.State.RUNNING, attempts=F("attempts") + 1, heartbeat=timezone.now(),
-        stage=_("Starting"), percent=1,
+        state=ReportJob.State.RUNNING,
+        attempts=F("attempts") + 1,
+        heartbeat=timezone.now(),
+        stage=_("Starting"),
+        percent=1,
     )
     try:
         content = report_content(job, progress=lambda stage, percent: _job_progress(job_id, stage, percent))
@@ -60,7 +64,9 @@ def report_job_run(*, job_id: int) -> None:
         _job_failed(job_id, _("The report could not be made: %(error)s") % {"error": error})
         return
     name = REPORT_FILE_NAMES[job.kind].format(
-        period=job.period.kode, unit=job.unit.kode if job.unit else "", unit_suffix=f"-{job.unit.kode}" if job.unit else ""
+        period=job.period.kode,
+        unit=job.unit.kode if job.unit else "",
+        unit_suffix=f"-{job.unit.kode}" if job.unit else "",
     )
     job.refresh_from_db()
     if job.state != ReportJob.State.RUNNING:
@@ -89,5 +95,3 @@ def report_content(job: ReportJob, *, progress: Callable[[str, int], None]) -> b
     else:
         write_raw_responses_xlsx(period=job.period, unit=job.unit, output=buffer)
     return buffer.getvalue()
-
-

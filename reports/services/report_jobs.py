@@ -26,7 +26,9 @@ def report_job_start(
     With no broker configured the task runs in-process at once. If the broker cannot be
     reached the job is marked failed with a clear message instead of raising.
     """
-    job = ReportJob.objects.create(kind=kind, period=period, unit=unit, requested_by=user, public_edition=public_edition)
+    job = ReportJob.objects.create(
+        kind=kind, period=period, unit=unit, requested_by=user, public_edition=public_edition
+    )
     audit_record(user=user, action="laporan", unit=unit, periode=period.kode, detail=job.get_kind_display())
 
     def enqueue() -> None:
@@ -34,8 +36,10 @@ def report_job_start(
             generate_report.apply_async(args=[job.pk], retry=False)
         except Exception as error:  # the broker is down: say so on the job, never a 500
             ReportJob.objects.filter(pk=job.pk).update(
-                state=ReportJob.State.FAILED, finished_at=timezone.now(),
-                error=_("The report generator is unavailable at the moment (%(error)s). Try again later.") % {"error": type(error).__name__},
+                state=ReportJob.State.FAILED,
+                finished_at=timezone.now(),
+                error=_("The report generator is unavailable at the moment (%(error)s). Try again later.")
+                % {"error": type(error).__name__},
             )
 
     transaction.on_commit(enqueue)
@@ -46,6 +50,7 @@ def report_jobs_expire_stale() -> int:
     """Mark failed the running jobs whose worker stopped sending heartbeats; returns how many."""
     limit = timezone.now() - timedelta(seconds=settings.SKM_REPORT_STALE_SECONDS)
     return ReportJob.objects.filter(state=ReportJob.State.RUNNING, heartbeat__lt=limit).update(
-        state=ReportJob.State.FAILED, finished_at=timezone.now(),
+        state=ReportJob.State.FAILED,
+        finished_at=timezone.now(),
         error=_("The report stopped: its worker did not answer any more. Try again."),
     )

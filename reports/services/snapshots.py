@@ -20,8 +20,11 @@ def period_snapshot_create(*, period: Period) -> PeriodSnapshot:
     with tempfile.TemporaryFile() as stream:
         csv_sha256, unit_sha256, count = canonical_csv_write(period=period, output=stream)
         snapshot = PeriodSnapshot(
-            period=period, data=report_data(period=period, live=True), rows=count,
-            csv_sha256=csv_sha256, unit_sha256=unit_sha256,
+            period=period,
+            data=report_data(period=period, live=True),
+            rows=count,
+            csv_sha256=csv_sha256,
+            unit_sha256=unit_sha256,
         )
         stream.seek(0)
         snapshot.csv_file.save(f"skm-{period.kode}-responden.csv", File(stream), save=False)

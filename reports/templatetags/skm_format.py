@@ -16,11 +16,15 @@ def angka(value: Fraction | float | int | None, places: int = 2) -> str:
         return "–"
     if isinstance(value, float):
         value = Fraction(value)
-    return number_format(round_half_up(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True)
+    return number_format(
+        round_half_up(value, int(places)), decimal_pos=int(places), use_l10n=True, force_grouping=True
+    )
 
 
 @register.inclusion_tag("reports/partials/interval_bar.html")
-def interval_bar(ikm: Fraction | None, bounds: tuple[float, float] | None, respondents: int = 0, combined: bool = False) -> dict:
+def interval_bar(
+    ikm: Fraction | None, bounds: tuple[float, float] | None, respondents: int = 0, combined: bool = False
+) -> dict:
     """The IKM's 95 % interval as a bar on the IKM scale (zoomed to 60..100 when it fits there).
     `combined`: a mean over units (city, rollup), which has no interval while a unit has fewer than two respondents."""
     if ikm is None or bounds is None:
@@ -33,8 +37,12 @@ def interval_bar(ikm: Fraction | None, bounds: tuple[float, float] | None, respo
 
     return {
         "bar": {
-            "low": low, "high": high, "scale_min": scale_min, "left": position(low),
-            "width": max(position(high) - position(low), 0.5), "mark": position(float(ikm)),
+            "low": low,
+            "high": high,
+            "scale_min": scale_min,
+            "left": position(low),
+            "width": max(position(high) - position(low), 0.5),
+            "mark": position(float(ikm)),
         },
         "respondents": respondents,
         "combined": combined,

@@ -59,15 +59,24 @@ def unit_dashboard_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
     data = unit_dashboard(unit=unit, period=period, saran_query=saran_query)
     values = data.result.unsur or ()
     unsur_rows = [
-        {"kode": u.kode, "label": u.label_singkat, "value": values[i] if values else None,
-         "counts": data.distribution[u.kode]}
+        {
+            "kode": u.kode,
+            "label": u.label_singkat,
+            "value": values[i] if values else None,
+            "counts": data.distribution[u.kode],
+        }
         for i, u in enumerate(unsur_list())
     ]
     chart = {"labels": [row["label"] for row in unsur_rows], "values": [float(round_half_up(v)) for v in values]}
     context = {
-        "unit": unit, "period": period, "periods": periods_newest_first(), "d": data, "q": saran_query,
+        "unit": unit,
+        "period": period,
+        "periods": periods_newest_first(),
+        "d": data,
+        "q": saran_query,
         "setting_form": UnitPeriodForm(instance=unit_period_setting(unit=unit, period=period)),
-        "unsur_rows": unsur_rows, "chart": chart,
+        "unsur_rows": unsur_rows,
+        "chart": chart,
     }
     return render(request, "reports/unit_dashboard.html", context)
 
@@ -99,10 +108,15 @@ def saran_handled(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 CITY_COLUMNS = [
-    ("kode", gettext_lazy("Code")), ("nama", gettext_lazy("Service unit")), ("ikm", "IKM"),
-    ("responden", gettext_lazy("Respondents")), ("sampel", gettext_lazy("Minimum sample")),
-    ("prioritas", gettext_lazy("Priorities")), ("rencana", gettext_lazy("Plan actions")),
-    ("realisasi", gettext_lazy("Realization")), ("tanda", gettext_lazy("Open flags")),
+    ("kode", gettext_lazy("Code")),
+    ("nama", gettext_lazy("Service unit")),
+    ("ikm", "IKM"),
+    ("responden", gettext_lazy("Respondents")),
+    ("sampel", gettext_lazy("Minimum sample")),
+    ("prioritas", gettext_lazy("Priorities")),
+    ("rencana", gettext_lazy("Plan actions")),
+    ("realisasi", gettext_lazy("Realization")),
+    ("tanda", gettext_lazy("Open flags")),
 ]
 SORT_KEYS = {
     "kode": lambda row: row.result.kode,
@@ -139,12 +153,21 @@ def city_dashboard_view(request: HttpRequest) -> HttpResponse:
     lists = [
         (_("Units without responses"), [row for row in rows if not row.result.respondents]),
         (_("Units below their minimum sample"), [row for row in rows if row.result.sample_reached is False]),
-        (_("Units without a follow-up plan"), [row for row in rows if row.result.respondents and not row.tindak_lanjut]),
+        (
+            _("Units without a follow-up plan"),
+            [row for row in rows if row.result.respondents and not row.tindak_lanjut],
+        ),
         (_("Units with open data-quality flags"), [row for row in rows if row.open_flags]),
     ]
     context = {
-        "periods": periods, "period": period, "rows": rows, "city": city, "city_realisasi": city_realisasi,
-        "order": order, "columns": CITY_COLUMNS, "lists": lists,
+        "periods": periods,
+        "period": period,
+        "rows": rows,
+        "city": city,
+        "city_realisasi": city_realisasi,
+        "order": order,
+        "columns": CITY_COLUMNS,
+        "lists": lists,
     }
     return render(request, "reports/city_dashboard.html", context)
 

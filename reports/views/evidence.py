@@ -19,7 +19,9 @@ def evidence_file_response(tindak_lanjut: TindakLanjut) -> FileResponse:
     extension = tindak_lanjut.bukti_file.name.rsplit(".", 1)[-1]
     content_type = EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream")
     response = FileResponse(
-        tindak_lanjut.bukti_file.open("rb"), content_type=content_type, filename=f"bukti-{tindak_lanjut.pk}.{extension}"
+        tindak_lanjut.bukti_file.open("rb"),
+        content_type=content_type,
+        filename=f"bukti-{tindak_lanjut.pk}.{extension}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -13,9 +13,21 @@ from django.utils.translation import get_language
 def help_quality_view(request: HttpRequest) -> HttpResponse:
     """Plain words for Bagian Organisasi on the interval, the sample and each flag."""
     templates = [f"reports/help_quality.{get_language()}.html", "reports/help_quality.id.html"]
-    return render(request, templates, {"settings": {
-        name: getattr(settings, f"SKM_{name}") for name in (
-            "FLAG_BURST_RESPONSES", "FLAG_BURST_MINUTES", "FLAG_DUPLICATE_MINUTES", "FLAG_UNIFORM_MIN_RESPONDENTS",
-            "FLAG_IKM_CHANGE", "WIDE_INTERVAL",
-        )
-    } | {"FLAG_UNIFORM_PERCENT": round(settings.SKM_FLAG_UNIFORM_SHARE * 100)}})
+    return render(
+        request,
+        templates,
+        {
+            "settings": {
+                name: getattr(settings, f"SKM_{name}")
+                for name in (
+                    "FLAG_BURST_RESPONSES",
+                    "FLAG_BURST_MINUTES",
+                    "FLAG_DUPLICATE_MINUTES",
+                    "FLAG_UNIFORM_MIN_RESPONDENTS",
+                    "FLAG_IKM_CHANGE",
+                    "WIDE_INTERVAL",
+                )
+            }
+            | {"FLAG_UNIFORM_PERCENT": round(settings.SKM_FLAG_UNIFORM_SHARE * 100)}
+        },
+    )

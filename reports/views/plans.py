@@ -29,7 +29,7 @@ def prioritas_view(request: HttpRequest, unit_kode: str, periode_kode: str) -> H
     period = get_object_or_404(Period, kode=periode_kode)
     (result,) = unit_results(period=period, units=[unit])
     chosen = list(PrioritasUnsur.objects.filter(unit=unit, period=period).select_related("unsur"))
-    initial = [p.unsur.kode for p in chosen] or list(result.proposed_priorities)
+    initial = [p.unsur.kode for p in chosen] or list(result.proposed_prioritas)
     unsur = unsur_list()
     form = PrioritasForm(
         request.POST or None, unsur=unsur, initial={f"prioritas_{n}": c for n, c in enumerate(initial, start=1)}
@@ -42,7 +42,7 @@ def prioritas_view(request: HttpRequest, unit_kode: str, periode_kode: str) -> H
         else:
             messages.success(request, _("Priority elements saved."))
             return redirect("reports:rencana", unit_kode=unit.kode, periode_kode=period.kode)
-    values = [(u.kode, u.label_singkat, v) for u, v in zip(unsur, result.unsur or [None] * len(unsur))]
+    values = [(u.kode, u.label_singkat, v) for u, v in zip(unsur, result.unsur or [None] * len(unsur), strict=True)]
     context = {"unit": unit, "period": period, "form": form, "confirmed": bool(chosen), "values": values}
     return render(request, "reports/prioritas.html", context)
 
@@ -60,8 +60,11 @@ def rencana_view(request: HttpRequest, unit_kode: str, periode_kode: str) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             tindak_lanjut_add(
-                user=request.user, prioritas=form.chosen_prioritas(), teks=form.cleaned_data["teks"],
-                katalog=form.cleaned_data["katalog"], target=form.cleaned_data["target"],
+                user=request.user,
+                prioritas=form.chosen_prioritas(),
+                teks=form.cleaned_data["teks"],
+                katalog=form.cleaned_data["katalog"],
+                target=form.cleaned_data["target"],
                 penanggung_jawab=form.cleaned_data["penanggung_jawab"],
             )
         except ValidationError as error:
@@ -89,9 +92,11 @@ def tindak_lanjut_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
     tindak_lanjut = tindak_lanjut_for_user(request.user, pk)
     form = RealisasiForm(
-        request.POST or None, request.FILES or None,
+        request.POST or None,
+        request.FILES or None,
         initial={
-            "progres": tindak_lanjut.progres, "bukti_tautan": tindak_lanjut.bukti_tautan,
+            "progres": tindak_lanjut.progres,
+            "bukti_tautan": tindak_lanjut.bukti_tautan,
             "bukti_publik": tindak_lanjut.bukti_publik,
         },
     )

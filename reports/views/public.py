@@ -36,8 +36,9 @@ def public_results(request: HttpRequest, periode_kode: str | None = None) -> Htt
 
 
 def public_followup(request: HttpRequest, periode_kode: str, unit_kode: str) -> HttpResponse:
-    """"Kami mendengar, kami bertindak": a unit's result of a locked period, its priorities, its plan
-    and how far each action got. Suggestions are never shown; evidence only where the unit chose to."""
+    """The follow-up page "Kami mendengar, kami bertindak": a unit's result of a locked period, its
+    priorities, its plan and how far each action got. Suggestions are never shown; evidence only where
+    the unit chose to."""
     period = get_object_or_404(Period, kode=periode_kode, status=Period.Status.LOCKED)
     unit = get_object_or_404(Unit, kode=unit_kode)
     context = {"period": period, "unit": unit, "f": followup(unit=unit, period=period)}
@@ -52,5 +53,8 @@ def public_responses_csv(request: HttpRequest, periode_kode: str) -> FileRespons
     except FileNotFoundError:  # media lost (e.g. restored without its volume): verify_period tells more
         raise Http404("snapshot file missing") from None
     return FileResponse(
-        stream, as_attachment=True, filename=f"skm-{periode_kode}-responden.csv", content_type="text/csv; charset=utf-8"
+        stream,
+        as_attachment=True,
+        filename=f"skm-{periode_kode}-responden.csv",
+        content_type="text/csv; charset=utf-8",
     )

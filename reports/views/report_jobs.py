@@ -24,12 +24,17 @@ JOBS_SHOWN = 50
 def report_list(request: HttpRequest) -> HttpResponse:
     report_jobs_expire_stale()
     form = ReportJobForm(
-        request.POST or None, units=units_for_user(request.user).order_by("kode"), city_admin=is_city_admin(request.user)
+        request.POST or None,
+        units=units_for_user(request.user).order_by("kode"),
+        city_admin=is_city_admin(request.user),
     )
     if request.method == "POST" and form.is_valid():
         job = report_job_start(
-            user=request.user, kind=form.cleaned_data["kind"], period=form.cleaned_data["period"],
-            unit=form.cleaned_data["unit"], public_edition=form.cleaned_data["public_edition"],
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            period=form.cleaned_data["period"],
+            unit=form.cleaned_data["unit"],
+            public_edition=form.cleaned_data["public_edition"],
         )
         return redirect("reports:job", pk=job.pk)
     jobs = report_jobs_for_user(request.user).select_related("period", "unit", "requested_by")[:JOBS_SHOWN]
@@ -47,10 +52,16 @@ def report_job_status(request: HttpRequest, pk: int) -> JsonResponse:
     report_jobs_expire_stale()
     job = report_job_for_user(request.user, pk)
     done = job.state == ReportJob.State.DONE
-    return JsonResponse({
-        "state": job.state, "state_label": job.get_state_display(), "stage": job.stage, "percent": job.percent,
-        "error": job.error, "download": reverse("reports:job_download", args=[job.pk]) if done else None,
-    })
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "stage": job.stage,
+            "percent": job.percent,
+            "error": job.error,
+            "download": reverse("reports:job_download", args=[job.pk]) if done else None,
+        }
+    )
 
 
 @login_required
@@ -60,7 +71,8 @@ def report_job_download(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404("not ready")
     name = job.file.name.rsplit("/", 1)[-1]
     content_type = (
-        "application/pdf" if name.endswith(".pdf")
+        "application/pdf"
+        if name.endswith(".pdf")
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,85 +14,167 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Unsur',
+            name="Unsur",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kode', models.CharField(max_length=2, unique=True, verbose_name='code')),
-                ('urutan', models.PositiveSmallIntegerField(unique=True, verbose_name='order')),
-                ('nama', models.CharField(max_length=200, verbose_name='name')),
-                ('label_singkat', models.CharField(max_length=100, verbose_name='short label')),
-                ('pertanyaan', models.TextField(verbose_name='question')),
-                ('jawaban_1', models.CharField(max_length=100, verbose_name='answer 1')),
-                ('jawaban_2', models.CharField(max_length=100, verbose_name='answer 2')),
-                ('jawaban_3', models.CharField(max_length=100, verbose_name='answer 3')),
-                ('jawaban_4', models.CharField(max_length=100, verbose_name='answer 4')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kode", models.CharField(max_length=2, unique=True, verbose_name="code")),
+                ("urutan", models.PositiveSmallIntegerField(unique=True, verbose_name="order")),
+                ("nama", models.CharField(max_length=200, verbose_name="name")),
+                ("label_singkat", models.CharField(max_length=100, verbose_name="short label")),
+                ("pertanyaan", models.TextField(verbose_name="question")),
+                ("jawaban_1", models.CharField(max_length=100, verbose_name="answer 1")),
+                ("jawaban_2", models.CharField(max_length=100, verbose_name="answer 2")),
+                ("jawaban_3", models.CharField(max_length=100, verbose_name="answer 3")),
+                ("jawaban_4", models.CharField(max_length=100, verbose_name="answer 4")),
             ],
             options={
-                'verbose_name': 'service element',
-                'verbose_name_plural': 'service elements',
-                'ordering': ['urutan'],
+                "verbose_name": "service element",
+                "verbose_name_plural": "service elements",
+                "ordering": ["urutan"],
             },
         ),
         migrations.CreateModel(
-            name='Period',
+            name="Period",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kode', models.CharField(max_length=7, unique=True, verbose_name='code')),
-                ('tanggal_mulai', models.DateField(verbose_name='start date')),
-                ('tanggal_selesai', models.DateField(verbose_name='end date')),
-                ('status', models.CharField(choices=[('draft', 'prepared'), ('open', 'open'), ('locked', 'locked')], default='draft', max_length=10, verbose_name='status')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kode", models.CharField(max_length=7, unique=True, verbose_name="code")),
+                ("tanggal_mulai", models.DateField(verbose_name="start date")),
+                ("tanggal_selesai", models.DateField(verbose_name="end date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "prepared"), ("open", "open"), ("locked", "locked")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'period',
-                'verbose_name_plural': 'periods',
-                'ordering': ['-tanggal_mulai'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('tanggal_selesai__gte', models.F('tanggal_mulai'))), name='period_dates_ordered')],
+                "verbose_name": "period",
+                "verbose_name_plural": "periods",
+                "ordering": ["-tanggal_mulai"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("tanggal_selesai__gte", models.F("tanggal_mulai"))),
+                        name="period_dates_ordered",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('sha256', models.CharField(max_length=64, unique=True, verbose_name='SHA-256')),
-                ('row_count', models.PositiveIntegerField(verbose_name='rows')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='imported at')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to='surveys.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("sha256", models.CharField(max_length=64, unique=True, verbose_name="SHA-256")),
+                ("row_count", models.PositiveIntegerField(verbose_name="rows")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="imported at")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="import_batches", to="surveys.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-imported_at'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='Response',
+            name="Response",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('submitted_at', models.DateTimeField(verbose_name='submitted at')),
-                ('umur', models.PositiveSmallIntegerField(verbose_name='age')),
-                ('jenis_kelamin', models.CharField(choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1, verbose_name='sex')),
-                ('pendidikan', models.CharField(choices=[('SD/SEDERAJAT', 'SD/SEDERAJAT'), ('SMP/SEDERAJAT', 'SMP/SEDERAJAT'), ('SMA/SMK/SEDERAJAT', 'SMA/SMK/SEDERAJAT'), ('DIPLOMA', 'DIPLOMA'), ('S1', 'S1'), ('S2/S3', 'S2/S3'), ('LAINNYA', 'LAINNYA')], max_length=20, verbose_name='education')),
-                ('pekerjaan', models.CharField(choices=[('PNS/P3K', 'PNS/P3K'), ('TNI/POLRI', 'TNI/POLRI'), ('KARYAWAN', 'KARYAWAN'), ('WIRASWASTA', 'WIRASWASTA'), ('MAHASISWA/PELAJAR', 'MAHASISWA/PELAJAR'), ('LAINNYA', 'LAINNYA')], max_length=20, verbose_name='occupation')),
-                ('jenis_layanan', models.CharField(blank=True, max_length=200, verbose_name='service used')),
-                ('u1', models.PositiveSmallIntegerField(verbose_name='U1')),
-                ('u2', models.PositiveSmallIntegerField(verbose_name='U2')),
-                ('u3', models.PositiveSmallIntegerField(verbose_name='U3')),
-                ('u4', models.PositiveSmallIntegerField(verbose_name='U4')),
-                ('u5', models.PositiveSmallIntegerField(verbose_name='U5')),
-                ('u6', models.PositiveSmallIntegerField(verbose_name='U6')),
-                ('u7', models.PositiveSmallIntegerField(verbose_name='U7')),
-                ('u8', models.PositiveSmallIntegerField(verbose_name='U8')),
-                ('u9', models.PositiveSmallIntegerField(verbose_name='U9')),
-                ('saran', models.TextField(blank=True, max_length=2000, verbose_name='suggestion')),
-                ('channel', models.CharField(choices=[('online', 'online'), ('paper', 'paper'), ('import', 'import')], max_length=10, verbose_name='channel')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.importbatch')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='surveys.period')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("submitted_at", models.DateTimeField(verbose_name="submitted at")),
+                ("umur", models.PositiveSmallIntegerField(verbose_name="age")),
+                (
+                    "jenis_kelamin",
+                    models.CharField(
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")], max_length=1, verbose_name="sex"
+                    ),
+                ),
+                (
+                    "pendidikan",
+                    models.CharField(
+                        choices=[
+                            ("SD/SEDERAJAT", "SD/SEDERAJAT"),
+                            ("SMP/SEDERAJAT", "SMP/SEDERAJAT"),
+                            ("SMA/SMK/SEDERAJAT", "SMA/SMK/SEDERAJAT"),
+                            ("DIPLOMA", "DIPLOMA"),
+                            ("S1", "S1"),
+                            ("S2/S3", "S2/S3"),
+                            ("LAINNYA", "LAINNYA"),
+                        ],
+                        max_length=20,
+                        verbose_name="education",
+                    ),
+                ),
+                (
+                    "pekerjaan",
+                    models.CharField(
+                        choices=[
+                            ("PNS/P3K", "PNS/P3K"),
+                            ("TNI/POLRI", "TNI/POLRI"),
+                            ("KARYAWAN", "KARYAWAN"),
+                            ("WIRASWASTA", "WIRASWASTA"),
+                            ("MAHASISWA/PELAJAR", "MAHASISWA/PELAJAR"),
+                            ("LAINNYA", "LAINNYA"),
+                        ],
+                        max_length=20,
+                        verbose_name="occupation",
+                    ),
+                ),
+                ("jenis_layanan", models.CharField(blank=True, max_length=200, verbose_name="service used")),
+                ("u1", models.PositiveSmallIntegerField(verbose_name="U1")),
+                ("u2", models.PositiveSmallIntegerField(verbose_name="U2")),
+                ("u3", models.PositiveSmallIntegerField(verbose_name="U3")),
+                ("u4", models.PositiveSmallIntegerField(verbose_name="U4")),
+                ("u5", models.PositiveSmallIntegerField(verbose_name="U5")),
+                ("u6", models.PositiveSmallIntegerField(verbose_name="U6")),
+                ("u7", models.PositiveSmallIntegerField(verbose_name="U7")),
+                ("u8", models.PositiveSmallIntegerField(verbose_name="U8")),
+                ("u9", models.PositiveSmallIntegerField(verbose_name="U9")),
+                ("saran", models.TextField(blank=True, max_length=2000, verbose_name="suggestion")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("online", "online"), ("paper", "paper"), ("import", "import")],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="responses",
+                        to="surveys.importbatch",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="surveys.period"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'response',
-                'verbose_name_plural': 'responses',
+                "verbose_name": "response",
+                "verbose_name_plural": "responses",
             },
         ),
     ]

@@ -5,58 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('surveys', '0001_initial'),
-        ('units', '0001_initial'),
+        ("surveys", "0001_initial"),
+        ("units", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='responses', to='units.unit'),
+            model_name="response",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="responses", to="units.unit"
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['period', 'unit'], name='response_period_unit'),
+            model_name="response",
+            index=models.Index(fields=["period", "unit"], name="response_period_unit"),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u1__gte', 1), ('u1__lte', 4)), name='response_u1_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u1__gte", 1), ("u1__lte", 4)), name="response_u1_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u2__gte', 1), ('u2__lte', 4)), name='response_u2_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u2__gte", 1), ("u2__lte", 4)), name="response_u2_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u3__gte', 1), ('u3__lte', 4)), name='response_u3_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u3__gte", 1), ("u3__lte", 4)), name="response_u3_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u4__gte', 1), ('u4__lte', 4)), name='response_u4_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u4__gte", 1), ("u4__lte", 4)), name="response_u4_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u5__gte', 1), ('u5__lte', 4)), name='response_u5_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u5__gte", 1), ("u5__lte", 4)), name="response_u5_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u6__gte', 1), ('u6__lte', 4)), name='response_u6_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u6__gte", 1), ("u6__lte", 4)), name="response_u6_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u7__gte', 1), ('u7__lte', 4)), name='response_u7_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u7__gte", 1), ("u7__lte", 4)), name="response_u7_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u8__gte', 1), ('u8__lte', 4)), name='response_u8_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u8__gte", 1), ("u8__lte", 4)), name="response_u8_1_to_4"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(('u9__gte', 1), ('u9__lte', 4)), name='response_u9_1_to_4'),
+            model_name="response",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("u9__gte", 1), ("u9__lte", 4)), name="response_u9_1_to_4"
+            ),
         ),
     ]

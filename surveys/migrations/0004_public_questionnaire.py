@@ -4,33 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0003_unsur_defaults'),
+        ("surveys", "0003_unsur_defaults"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateLimitBucket',
+            name="RateLimitBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=100, unique=True)),
-                ('tokens', models.FloatField()),
-                ('updated', models.FloatField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.CharField(max_length=100, unique=True)),
+                ("tokens", models.FloatField()),
+                ("updated", models.FloatField()),
             ],
             options={
-                'verbose_name': 'rate limit bucket',
-                'verbose_name_plural': 'rate limit buckets',
+                "verbose_name": "rate limit bucket",
+                "verbose_name_plural": "rate limit buckets",
             },
         ),
         migrations.AddField(
-            model_name='response',
-            name='client_hash',
-            field=models.CharField(blank=True, db_default='', editable=False, max_length=64, verbose_name='client hash'),
+            model_name="response",
+            name="client_hash",
+            field=models.CharField(
+                blank=True, db_default="", editable=False, max_length=64, verbose_name="client hash"
+            ),
         ),
         migrations.AddField(
-            model_name='response',
-            name='submission_id',
-            field=models.UUIDField(blank=True, editable=False, null=True, unique=True, verbose_name='submission id'),
+            model_name="response",
+            name="submission_id",
+            field=models.UUIDField(blank=True, editable=False, null=True, unique=True, verbose_name="submission id"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0004_public_questionnaire'),
+        ("surveys", "0004_public_questionnaire"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='saran_ditangani',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='suggestion handled'),
+            model_name="response",
+            name="saran_ditangani",
+            field=models.BooleanField(db_default=False, default=False, verbose_name="suggestion handled"),
         ),
     ]

@@ -6,29 +6,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0005_response_saran_ditangani'),
+        ("surveys", "0005_response_saran_ditangani"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='diisi_pada',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='filled in at'),
+            model_name="response",
+            name="diisi_pada",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="filled in at"),
         ),
         migrations.CreateModel(
-            name='PrivacyNotice',
+            name="PrivacyNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('teks', models.TextField(max_length=20000, verbose_name='text')),
-                ('diubah_pada', models.DateTimeField(auto_now=True, verbose_name='changed at')),
-                ('diubah_oleh', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("teks", models.TextField(max_length=20000, verbose_name="text")),
+                ("diubah_pada", models.DateTimeField(auto_now=True, verbose_name="changed at")),
+                (
+                    "diubah_oleh",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'privacy notice',
-                'verbose_name_plural': 'privacy notices',
+                "verbose_name": "privacy notice",
+                "verbose_name_plural": "privacy notices",
             },
         ),
     ]

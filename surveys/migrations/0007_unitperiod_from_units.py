@@ -19,7 +19,12 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="UnitPeriod",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                            ),
+                        ),
                         (
                             "populasi",
                             models.PositiveIntegerField(
@@ -29,17 +34,24 @@ class Migration(migrations.Migration):
                                 verbose_name="population of service users",
                             ),
                         ),
-                        ("metode", models.CharField(default="Kuesioner Online", max_length=100, verbose_name="survey method")),
+                        (
+                            "metode",
+                            models.CharField(default="Kuesioner Online", max_length=100, verbose_name="survey method"),
+                        ),
                         (
                             "period",
                             models.ForeignKey(
-                                on_delete=django.db.models.deletion.CASCADE, related_name="unit_settings", to="surveys.period"
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="unit_settings",
+                                to="surveys.period",
                             ),
                         ),
                         (
                             "unit",
                             models.ForeignKey(
-                                on_delete=django.db.models.deletion.CASCADE, related_name="period_settings", to="units.unit"
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="period_settings",
+                                to="units.unit",
                             ),
                         ),
                     ],

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-
 from surveys.models import Period, Response
 from units.models import Unit
 

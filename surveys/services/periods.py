@@ -82,7 +82,10 @@ def unit_period_update(*, user: Any, unit: Unit, period: Period, populasi: int |
         unit=unit, period=period, defaults={"populasi": populasi, "metode": metode or UnitPeriod.DEFAULT_METODE}
     )
     audit_record(
-        user=user, action="unit_periode", unit=unit, periode=period.kode,
+        user=user,
+        action="unit_periode",
+        unit=unit,
+        periode=period.kode,
         detail=f"populasi={populasi}, metode={setting.metode}",
     )
     return setting

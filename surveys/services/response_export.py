@@ -23,8 +23,18 @@ def responses_export_csv(*, period: Period, output: TextIO) -> int:
         .order_by("pk")
         # The day a form was filled in is the one inside its period, even when it arrived later.
         .annotate(tanggal=filled_at())
-        .values_list("unit__kode", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
-                     *UNSUR_FIELDS, "saran", "channel")
+        .values_list(
+            "unit__kode",
+            "tanggal",
+            "umur",
+            "jenis_kelamin",
+            "pendidikan",
+            "pekerjaan",
+            "jenis_layanan",
+            *UNSUR_FIELDS,
+            "saran",
+            "channel",
+        )
     )
     count = 0
     for values in rows.iterator(chunk_size=5000):

@@ -25,7 +25,12 @@ _COPY_CHUNK = 20_000
 
 
 def responses_import(
-    *, data: bytes, filename: str, period: Period, user: Any = None, channel: str = Response.Channel.IMPORT,
+    *,
+    data: bytes,
+    filename: str,
+    period: Period,
+    user: Any = None,
+    channel: str = Response.Channel.IMPORT,
     unit_ids: set[int] | None = None,
 ) -> ImportBatch:
     """Import a file of responses into a period: all rows or none.
@@ -34,7 +39,9 @@ def responses_import(
     Raises ImportFailed listing every problem as `row N: column: problem`.
     """
     if period.is_locked:
-        raise ImportFailed([RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})])
+        raise ImportFailed(
+            [RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})]
+        )
     digest = hashlib.sha256(data).hexdigest()
     previous = ImportBatch.objects.filter(sha256=digest).first()
     if previous is not None:
@@ -49,8 +56,18 @@ def responses_import(
         # report every problem, and the failure rolls back all that was copied.
         with transaction.atomic():
             if period_held(period).is_locked:
-                raise ImportFailed([RowError(None, "-", _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode})])
-            batch = ImportBatch.objects.create(period=period, filename=filename[:255], sha256=digest, row_count=0, imported_by=user)
+                raise ImportFailed(
+                    [
+                        RowError(
+                            None,
+                            "-",
+                            _("period %(kode)s is locked; it accepts no more responses") % {"kode": period.kode},
+                        )
+                    ]
+                )
+            batch = ImportBatch.objects.create(
+                period=period, filename=filename[:255], sha256=digest, row_count=0, imported_by=user
+            )
             chunk: list[tuple] = []
             count = 0
             for number, values in table.rows:
@@ -79,8 +96,18 @@ def responses_import(
 
 # Column order of the rows that _ResponseRowValidator.build returns, then channel and batch.
 _INSERT_FIELDS = (
-    "unit", "period", "submitted_at", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan",
-    *UNSUR_FIELDS, "saran", "channel", "import_batch",
+    "unit",
+    "period",
+    "submitted_at",
+    "umur",
+    "jenis_kelamin",
+    "pendidikan",
+    "pekerjaan",
+    "jenis_layanan",
+    *UNSUR_FIELDS,
+    "saran",
+    "channel",
+    "import_batch",
 )
 
 
@@ -128,7 +155,7 @@ _PEKERJAAN = {c.value.lower(): c.value for c in Pekerjaan}
 
 def parse_integer(value: Value) -> int | None:
     """An integer from a cell: 7, 7.0, "7" and "7.0" are 7; anything else is None."""
-    if isinstance(value, bool) or isinstance(value, datetime):
+    if isinstance(value, (bool, datetime)):
         return None
     if isinstance(value, int):
         return value
@@ -172,7 +199,11 @@ class _ResponseRowValidator:
         elif umur is None:
             problem("umur", _("must be a whole number of years, got %(value)s") % {"value": values["umur"]})
         elif not UMUR_MIN <= umur <= UMUR_MAX:
-            problem("umur", _("must be between %(min)s and %(max)s, got %(value)s") % {"min": UMUR_MIN, "max": UMUR_MAX, "value": umur})
+            problem(
+                "umur",
+                _("must be between %(min)s and %(max)s, got %(value)s")
+                % {"min": UMUR_MIN, "max": UMUR_MAX, "value": umur},
+            )
 
         sex = self._choice(values, "jenis_kelamin", _SEX, problem)
         pendidikan = self._choice(values, "pendidikan", _PENDIDIKAN, problem)
@@ -198,8 +229,16 @@ class _ResponseRowValidator:
         if len(errors) > before:
             return None
         return (
-            unit_id, self.period.pk, submitted_at, umur, sex, pendidikan, pekerjaan, jenis_layanan,
-            *(answers[field] for field in UNSUR_FIELDS), saran,
+            unit_id,
+            self.period.pk,
+            submitted_at,
+            umur,
+            sex,
+            pendidikan,
+            pekerjaan,
+            jenis_layanan,
+            *(answers[field] for field in UNSUR_FIELDS),
+            saran,
         )
 
     @staticmethod
@@ -211,7 +250,9 @@ class _ResponseRowValidator:
         choice = accepted.get(" ".join(raw.lower().split()))
         if choice is None:
             choices = ", ".join(dict.fromkeys(accepted.values()))
-            problem(column, _("unknown value %(value)s; expected one of: %(choices)s") % {"value": raw, "choices": choices})
+            problem(
+                column, _("unknown value %(value)s; expected one of: %(choices)s") % {"value": raw, "choices": choices}
+            )
         return choice
 
     def _tanggal(self, raw: Value, problem) -> datetime | None:
@@ -234,8 +275,12 @@ class _ResponseRowValidator:
             problem(
                 "tanggal",
                 _("%(value)s is outside period %(period)s (%(start)s to %(end)s)")
-                % {"value": moment.strftime("%Y-%m-%d"), "period": self.period.kode,
-                   "start": self.period.tanggal_mulai, "end": self.period.tanggal_selesai},
+                % {
+                    "value": moment.strftime("%Y-%m-%d"),
+                    "period": self.period.kode,
+                    "start": self.period.tanggal_mulai,
+                    "end": self.period.tanggal_selesai,
+                },
             )
             return None
         return timezone.make_aware(moment, self.tz) if timezone.is_naive(moment) else moment

@@ -12,6 +12,9 @@ def saran_mark_handled(*, user: Any, response: Response, handled: bool) -> None:
     response.saran_ditangani = handled
     response.save(update_fields=["saran_ditangani"])
     audit_record(
-        user=user, action="saran_ditangani" if handled else "saran_dibuka", unit=response.unit,
-        periode=response.period.kode, detail=f"#{response.pk}",
+        user=user,
+        action="saran_ditangani" if handled else "saran_dibuka",
+        unit=response.unit,
+        periode=response.period.kode,
+        detail=f"#{response.pk}",
     )

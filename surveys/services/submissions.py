@@ -36,8 +36,14 @@ def device_filling_time(*, filled: datetime | None, sent: datetime | None, now: 
 
 
 def response_submit(
-    *, unit: Unit, answers: dict[str, Any], submission_id: Any, client_hash: str = "",
-    channel: str = Response.Channel.ONLINE, period: Period | None = None, filled_at: datetime | None = None,
+    *,
+    unit: Unit,
+    answers: dict[str, Any],
+    submission_id: Any,
+    client_hash: str = "",
+    channel: str = Response.Channel.ONLINE,
+    period: Period | None = None,
+    filled_at: datetime | None = None,
     sent_at: datetime | None = None,
 ) -> tuple[Response, bool]:
     """Store one questionnaire; (response, created). A repeated submission id returns the first response.
@@ -86,8 +92,14 @@ def response_submit(
             if not accepts(period_held(period)):
                 raise refuse()
             response = Response.objects.create(
-                unit=unit, period=period, submitted_at=now, diisi_pada=filled, submission_id=submission_id,
-                client_hash=client_hash, channel=channel, **answers,
+                unit=unit,
+                period=period,
+                submitted_at=now,
+                diisi_pada=filled,
+                submission_id=submission_id,
+                client_hash=client_hash,
+                channel=channel,
+                **answers,
             )
     except IntegrityError:
         # The unique submission id: a reload, a double tap or a retry of a stored form.
@@ -97,7 +109,10 @@ def response_submit(
         if existing.unit_id != unit.pk:
             # Not a repeat: another unit's questionnaire already carries this id.
             raise SubmissionRefused(
-                _("These answers carry the code of a questionnaire already sent to another unit; please fill in the form again.")
+                _(
+                    "These answers carry the code of a questionnaire already sent to another unit; "
+                    "please fill in the form again."
+                )
             ) from None
         return existing, False
     return response, True

@@ -54,7 +54,9 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
             return render(request, "surveys/closed.html", {"unit": unit})
         form = QuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
         return _questionnaire_page(request, unit, form)
-    answer = _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
+    answer = (
+        _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
+    )
     # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
     # even if the unit closed or its questions changed since it was stored.
     if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
@@ -74,8 +76,12 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
         return answer.rate_limited()
     try:
         response_submit(
-            unit=unit, answers=form.answers(), submission_id=submission_id, client_hash=hashed,
-            filled_at=form.cleaned_data["diisi_pada"], sent_at=form.cleaned_data["dikirim_pada"],
+            unit=unit,
+            answers=form.answers(),
+            submission_id=submission_id,
+            client_hash=hashed,
+            filled_at=form.cleaned_data["diisi_pada"],
+            sent_at=form.cleaned_data["dikirim_pada"],
         )
     except PeriodLocked as error:
         return answer.refused(str(error), closed=True)
@@ -86,7 +92,8 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
 
 def _questionnaire_page(request: HttpRequest, unit: Unit, form: QuestionnaireForm) -> HttpResponse:
     return render(
-        request, "surveys/questionnaire.html",
+        request,
+        "surveys/questionnaire.html",
         {"unit": unit, "form": form, "hash_retention_days": settings.SKM_CLIENT_HASH_RETENTION_DAYS},
     )
 
@@ -146,7 +153,9 @@ class _JsonAnswer:
 
 def thanks(request: HttpRequest, unit_kode: str) -> HttpResponse:
     unit = _public_unit(unit_kode)
-    return render(request, "surveys/thanks.html", {"unit": unit, "followup_period": latest_locked_period_answered(unit)})
+    return render(
+        request, "surveys/thanks.html", {"unit": unit, "followup_period": latest_locked_period_answered(unit)}
+    )
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

@@ -69,7 +69,10 @@ def paper_entry(request: HttpRequest, unit_kode: str) -> HttpResponse:
         if form.is_valid():
             try:
                 response_submit(
-                    unit=unit, period=period, answers=form.answers(), submission_id=form.cleaned_data["submission_id"],
+                    unit=unit,
+                    period=period,
+                    answers=form.answers(),
+                    submission_id=form.cleaned_data["submission_id"],
                     channel=Response.Channel.PAPER,
                 )
             except (PeriodLocked, SubmissionRefused) as error:
@@ -94,8 +97,12 @@ def response_import_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
         upload, period = form.cleaned_data["berkas"], form.cleaned_data["periode"]
         try:
             batch = responses_import(
-                data=upload.read(), filename=upload.name, period=period, user=request.user,
-                channel=Response.Channel.PAPER, unit_ids=visible_unit_ids(request.user),
+                data=upload.read(),
+                filename=upload.name,
+                period=period,
+                user=request.user,
+                channel=Response.Channel.PAPER,
+                unit_ids=visible_unit_ids(request.user),
             )
         except ImportFailed as failure:
             errors = [str(e) for e in failure.errors]

@@ -5,57 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('surveys', '0001_initial'),
+        ("surveys", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kode', models.CharField(max_length=20, unique=True, verbose_name='code')),
-                ('nama', models.CharField(max_length=255, verbose_name='name')),
-                ('jenis', models.CharField(blank=True, max_length=100, verbose_name='kind')),
-                ('aktif', models.BooleanField(default=True, verbose_name='active')),
-                ('induk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='units.unit', verbose_name='parent unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kode", models.CharField(max_length=20, unique=True, verbose_name="code")),
+                ("nama", models.CharField(max_length=255, verbose_name="name")),
+                ("jenis", models.CharField(blank=True, max_length=100, verbose_name="kind")),
+                ("aktif", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "induk",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="units.unit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service unit',
-                'verbose_name_plural': 'service units',
-                'ordering': ['kode'],
+                "verbose_name": "service unit",
+                "verbose_name_plural": "service units",
+                "ordering": ["kode"],
             },
         ),
         migrations.CreateModel(
-            name='JenisLayanan',
+            name="JenisLayanan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nama', models.CharField(max_length=200, verbose_name='name')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jenis_layanan', to='units.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nama", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="jenis_layanan", to="units.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service type',
-                'verbose_name_plural': 'service types',
-                'ordering': ['unit', 'nama'],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'nama'), name='unique_jenis_layanan_per_unit')],
+                "verbose_name": "service type",
+                "verbose_name_plural": "service types",
+                "ordering": ["unit", "nama"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("unit", "nama"), name="unique_jenis_layanan_per_unit")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitPeriod',
+            name="UnitPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('populasi', models.PositiveIntegerField(blank=True, null=True, verbose_name='population of service users')),
-                ('metode', models.CharField(default='Kuesioner Online', max_length=100, verbose_name='survey method')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_settings', to='surveys.period')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='period_settings', to='units.unit')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "populasi",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="population of service users"),
+                ),
+                ("metode", models.CharField(default="Kuesioner Online", max_length=100, verbose_name="survey method")),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="unit_settings", to="surveys.period"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="period_settings", to="units.unit"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit period setting',
-                'verbose_name_plural': 'unit period settings',
-                'constraints': [models.UniqueConstraint(fields=('unit', 'period'), name='unique_unit_period')],
+                "verbose_name": "unit period setting",
+                "verbose_name_plural": "unit period settings",
+                "constraints": [models.UniqueConstraint(fields=("unit", "period"), name="unique_unit_period")],
             },
         ),
     ]

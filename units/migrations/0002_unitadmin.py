@@ -6,24 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0001_initial'),
+        ("units", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UnitAdmin',
+            name="UnitAdmin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='admins', to='units.unit')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_roles', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="admins", to="units.unit"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unit_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit administrator',
-                'verbose_name_plural': 'unit administrators',
-                'constraints': [models.UniqueConstraint(fields=('user', 'unit'), name='unique_unit_admin')],
+                "verbose_name": "unit administrator",
+                "verbose_name_plural": "unit administrators",
+                "constraints": [models.UniqueConstraint(fields=("user", "unit"), name="unique_unit_admin")],
             },
         ),
     ]

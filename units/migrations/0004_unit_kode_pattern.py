@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0003_auditevent'),
+        ("units", "0003_auditevent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='unit',
-            name='kode',
-            field=models.CharField(max_length=20, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9._-]+$', 'Use only letters, digits, dot, dash and underscore.')], verbose_name='code'),
+            model_name="unit",
+            name="kode",
+            field=models.CharField(
+                max_length=20,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Za-z0-9._-]+$", "Use only letters, digits, dot, dash and underscore."
+                    )
+                ],
+                verbose_name="code",
+            ),
         ),
     ]

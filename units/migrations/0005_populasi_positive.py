@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0004_unit_kode_pattern'),
+        ("units", "0004_unit_kode_pattern"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='unitperiod',
-            name='populasi',
-            field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='population of service users'),
+            model_name="unitperiod",
+            name="populasi",
+            field=models.PositiveIntegerField(
+                blank=True,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="population of service users",
+            ),
         ),
     ]

@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('units', '0007_auditevent_periode'),
+        ("units", "0007_auditevent_periode"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='unit',
-            name='kode',
-            field=models.CharField(max_length=20, unique=True, validators=[django.core.validators.RegexValidator('\\A[A-Za-z0-9._-]+\\Z', 'Use only letters, digits, dot, dash and underscore.')], verbose_name='code'),
+            model_name="unit",
+            name="kode",
+            field=models.CharField(
+                max_length=20,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "\\A[A-Za-z0-9._-]+\\Z", "Use only letters, digits, dot, dash and underscore."
+                    )
+                ],
+                verbose_name="code",
+            ),
         ),
     ]

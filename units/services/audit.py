@@ -10,7 +10,9 @@ from units.models import AuditEvent, Unit
 DETAIL_MAX_LENGTH = 2000
 
 
-def audit_record(*, user: Any, action: str, unit: Unit | None = None, periode: str = "", detail: str = "") -> AuditEvent:
+def audit_record(
+    *, user: Any, action: str, unit: Unit | None = None, periode: str = "", detail: str = ""
+) -> AuditEvent:
     return AuditEvent.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,

@@ -35,11 +35,23 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
         if not kode:
             errors.append(RowError(number, "kode", _("required")))
         elif len(kode) > UNIT_KODE_MAX_LENGTH:
-            errors.append(RowError(number, "kode", _("longer than %(max)s characters") % {"max": UNIT_KODE_MAX_LENGTH}))
+            errors.append(
+                RowError(number, "kode", _("longer than %(max)s characters") % {"max": UNIT_KODE_MAX_LENGTH})
+            )
         elif not _valid_kode(kode):
-            errors.append(RowError(number, "kode", _("use only letters, digits, dot, dash and underscore (it is part of the unit's web address)")))
+            errors.append(
+                RowError(
+                    number,
+                    "kode",
+                    _("use only letters, digits, dot, dash and underscore (it is part of the unit's web address)"),
+                )
+            )
         elif kode in rows:
-            errors.append(RowError(number, "kode", _("%(kode)s already appears in row %(row)s") % {"kode": kode, "row": rows[kode][0]}))
+            errors.append(
+                RowError(
+                    number, "kode", _("%(kode)s already appears in row %(row)s") % {"kode": kode, "row": rows[kode][0]}
+                )
+            )
         if not nama:
             errors.append(RowError(number, "nama", _("required")))
         elif len(nama) > NAMA_MAX_LENGTH:

@@ -48,7 +48,9 @@ class Command(BaseCommand):
                 else:
                     path.write_bytes(city_report_pdf(period=period_obj))
         except OSError as exc:
-            raise CommandError(_("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}) from None
+            raise CommandError(
+                _("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}
+            ) from None
         overall = data["overall"]
         self.stdout.write(
             _("%(path)s: %(units)s unit(s), %(respondents)s respondent(s), IKM %(ikm)s")

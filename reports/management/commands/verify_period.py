@@ -24,11 +24,18 @@ class Command(BaseCommand):
             raise CommandError(_("period %(kode)s has no snapshot: it is not locked yet") % {"kode": period})
         if not result.ok:
             raise CommandError(
-                _("period %(kode)s changed after locking: %(actual)s responses now, %(expected)s when locked; "
-                  "SHA-256 %(sha)s instead of %(expected_sha)s; units that differ: %(units)s")
-                % {"kode": period, "actual": result.actual_rows, "expected": result.expected_rows,
-                   "sha": result.actual_sha256, "expected_sha": result.expected_sha256,
-                   "units": ", ".join(result.differing_units)}
+                _(
+                    "period %(kode)s changed after locking: %(actual)s responses now, %(expected)s when locked; "
+                    "SHA-256 %(sha)s instead of %(expected_sha)s; units that differ: %(units)s"
+                )
+                % {
+                    "kode": period,
+                    "actual": result.actual_rows,
+                    "expected": result.expected_rows,
+                    "sha": result.actual_sha256,
+                    "expected_sha": result.expected_sha256,
+                    "units": ", ".join(result.differing_units),
+                }
             )
         self.stdout.write(
             _("period %(kode)s: %(rows)s responses match the snapshot taken at locking (SHA-256 %(sha)s)")

@@ -23,5 +23,9 @@ class Command(BaseCommand):
             with Path(output).open("w", encoding="utf-8", newline="") as stream:
                 count = responses_export_csv(period=period_obj, output=stream)
         except OSError as exc:
-            raise CommandError(_("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}) from None
-        self.stdout.write(_("%(path)s: %(count)s response(s) of %(period)s") % {"path": output, "count": count, "period": period})
+            raise CommandError(
+                _("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}
+            ) from None
+        self.stdout.write(
+            _("%(path)s: %(count)s response(s) of %(period)s") % {"path": output, "count": count, "period": period}
+        )
