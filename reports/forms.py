@@ -19,6 +19,12 @@ class PeriodChoiceForm(forms.Form):
     periode = forms.ModelChoiceField(queryset=Period.objects.all(), to_field_name="kode", required=False)
 
 
+class CityDashboardForm(PeriodChoiceForm):
+    """`?urut=`: a column key of the city table, `-` in front for descending; anything else sorts by code."""
+
+    urut = forms.RegexField(regex=r"\A-?[a-z]{1,20}\Z", required=False)
+
+
 class UnitDashboardForm(PeriodChoiceForm):
     q = forms.CharField(required=False, max_length=200, strip=True)
 

@@ -11,3 +11,4 @@ class FieldsOnly:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's {% csrf_token %} is the one

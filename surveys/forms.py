@@ -78,6 +78,7 @@ class QuestionnaireForm(forms.Form):
         # Built only when the form is rendered: a valid post never needs it.
         helper = FormHelper()
         helper.form_tag = False
+        helper.disable_csrf = True  # the template's {% csrf_token %} is the one
         helper.layout = Layout(
             Fieldset(_("About you"), *self._profile_fields, css_class="card card-body mb-3"),
             Div(*self._unsur_fields, css_class="questions"),

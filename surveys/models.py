@@ -141,6 +141,8 @@ class Pekerjaan(models.TextChoices):
 
 
 UNSUR_FIELDS = tuple(f"u{k}" for k in range(1, 10))
+# Everything a respondent fills in, in the order of the import file, the exports and the copy.
+RESPONSE_CONTENT_FIELDS = ("umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan", *UNSUR_FIELDS, "saran")
 
 
 def _answer_field(k: int) -> models.PositiveSmallIntegerField:

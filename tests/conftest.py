@@ -4,11 +4,26 @@ import csv
 import importlib
 import io
 import os
+import shutil
+import subprocess
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from openpyxl import Workbook
+from playwright.sync_api import sync_playwright
+
+from skm_portal.celery import app
+from surveys.models import Period, Unsur
+from surveys.semesters import semester_code
+from surveys.services.periods import period_open
+from tests.factories import CityAdminFactory, UnitAdminFactory
+from units.models import JenisLayanan, Unit
 
 REFERENCE_UNITS = Path(__file__).resolve().parent.parent / "reports" / "demo" / "data" / "upp-pekalongan.csv"
 RESPONSE_HEADER = [
@@ -53,8 +68,6 @@ def write_csv(
 
 
 def write_xlsx(path: Path, rows: list[dict[str, object]], header: list[str] | None = None) -> Path:
-    from openpyxl import Workbook
-
     header = header or RESPONSE_HEADER
     workbook = Workbook()
     sheet = workbook.active
@@ -65,46 +78,67 @@ def write_xlsx(path: Path, rows: list[dict[str, object]], header: list[str] | No
     return path
 
 
+def import_rows(tmp_path: Path, rows: list[dict[str, str]], period: str = "2023-S2", name: str = "r.csv") -> Period:
+    """Import response rows (see response_row) into `period` through the import command, as a CSV file."""
+    call_command("import_responses", str(write_csv(tmp_path / name, rows)), "--period", period, stdout=io.StringIO())
+    return Period.objects.get(kode=period)
+
+
+def missing_tool(local: str, ci: str) -> NoReturn:
+    """A tool the test needs is not installed: skipped on a developer's machine, a failure in CI
+    (.ci/run sets CI and installs every tool)."""
+    if os.environ.get("CI"):
+        pytest.fail(ci)
+    pytest.skip(local)
+
+
+def pdf_text(pdf: Path | bytes, *, layout: bool = False) -> str:
+    """The text of a PDF file or of PDF bytes, by poppler's pdftotext (`-layout` with layout=True)."""
+    if shutil.which("pdftotext") is None:
+        missing_tool(
+            "pdftotext is not installed (apt-get install poppler-utils)",
+            ".ci/run must install poppler-utils for the tests that read PDFs back",
+        )
+    data = pdf if isinstance(pdf, bytes) else None
+    command = ["pdftotext", *(["-layout"] if layout else []), "-" if data is not None else str(pdf), "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode("utf-8")
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: database ids repeat from test to test."""
-    from django.core.cache import cache
-
     cache.clear()
-
-
-def city_admin_client(username: str = "organisasi"):
-    """A test client logged in as a new city administrator (Bagian Organisasi)."""
-    from django.contrib.auth.models import Group, User
-    from django.test import Client
-
-    from units.access import CITY_ADMIN_GROUP
-
-    user = User.objects.create_user(username, password="rahasia-panjang-123")
-    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def unit_admin_client(username: str, *kodes: str):
-    """A test client logged in as a new administrator of the units `kodes`."""
-    from django.contrib.auth.models import User
-    from django.test import Client
-
-    from units.models import Unit, UnitAdmin
-
-    user = User.objects.create_user(username, password="rahasia-panjang-123")
-    for kode in kodes:
-        UnitAdmin.objects.create(user=user, unit=Unit.objects.get(kode=kode))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
 def reference_units(db):
     call_command("import_units", str(REFERENCE_UNITS), stdout=io.StringIO())
+
+
+def logged_in(user) -> Client:
+    """A test client of its own, logged in as `user`, who is `client.user`."""
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def city_admin(db) -> Client:
+    """Logged in as a city administrator (Bagian Organisasi), named as in the audit trail."""
+    return logged_in(CityAdminFactory(username="organisasi"))
+
+
+@pytest.fixture
+def unit_admin(reference_units) -> Client:
+    """Logged in as the administrator of Dinas Kesehatan (UPP017), who reaches its 14 Puskesmas."""
+    return logged_in(UnitAdminFactory(user__username="dinkes", unit__kode="UPP017").user)
+
+
+@pytest.fixture
+def other_unit_admin(reference_units) -> Client:
+    """Logged in as the administrator of BKPSDM (UPP001) only: an outsider to Dinas Kesehatan."""
+    return logged_in(UnitAdminFactory(user__username="bkpsdm", unit__kode="UPP001").user)
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server"}
@@ -122,8 +156,6 @@ def migration_data(request):
         request.fixturenames
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from surveys.models import Unsur
-
     if not Unsur.objects.exists():
         importlib.import_module("surveys.migrations.0003_unsur_defaults").load_unsur(apps, None)
         importlib.import_module("reports.migrations.0002_katalog_tindak_lanjut").load_katalog(apps, None)
@@ -132,12 +164,6 @@ def migration_data(request):
 @pytest.fixture
 def open_period(reference_units):
     """The semester of today, open, with two service types for UPP016."""
-    from django.utils import timezone
-
-    from surveys.semesters import semester_code
-    from surveys.services.periods import period_open
-    from units.models import JenisLayanan, Unit
-
     period = period_open(kode=semester_code(timezone.localdate()))
     unit = Unit.objects.get(kode="UPP016")
     JenisLayanan.objects.create(unit=unit, nama="KTP elektronik")
@@ -160,13 +186,12 @@ CHROMIUM_ARGS = [
 def browser():
     """Debian's Chromium driven by Playwright (`playwright install` cannot download a browser here)."""
     if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(".ci/run must install Debian's chromium for the browser tests")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        missing_tool(
+            "Debian's chromium is not installed (apt-get install chromium)",
+            ".ci/run must install Debian's chromium for the browser tests",
+        )
     # Playwright's sync API runs an event loop; the live server's database calls are still synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
@@ -187,8 +212,6 @@ def phone(browser):
 @pytest.fixture
 def broker_unreachable(settings):
     """Celery configured for a Redis that does not answer (port 9 on loopback), as when Redis is down."""
-    from skm_portal.celery import app
-
     previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url="redis://127.0.0.1:9/0", task_always_eager=False)

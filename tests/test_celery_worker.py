@@ -14,43 +14,48 @@ import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from kombu import pools
 
 from reports.models import ReportJob
-from tests.conftest import city_admin_client
+from skm_portal.celery import app
+from tests.conftest import missing_tool, pdf_text
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker reads what the test commits
 REDIS_URL = os.environ.get("SKM_TEST_REDIS_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def broker(settings):
+@pytest.fixture(scope="module")
+def redis_url():
+    """The Redis of the worker tests. Module-scoped, so pytest sets it up before every function-scoped
+    fixture (the database, the demo): without Redis a test skips (fails in CI) before anything slow runs."""
     if not REDIS_URL:
-        if os.environ.get("CI"):
-            pytest.fail(".ci/run must start Redis and set SKM_TEST_REDIS_URL")
-        pytest.skip("no Redis for the worker tests (set SKM_TEST_REDIS_URL=redis://127.0.0.1:6379/15)")
-    import redis
+        missing_tool(
+            "no Redis for the worker tests (set SKM_TEST_REDIS_URL=redis://127.0.0.1:6379/15)",
+            ".ci/run must start Redis and set SKM_TEST_REDIS_URL",
+        )
+    return REDIS_URL
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    from skm_portal.celery import app
 
+@pytest.fixture
+def broker(redis_url, settings):
+    redis.Redis.from_url(redis_url).flushdb()
     previous = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
     drop_connections(app)
-    yield REDIS_URL
+    yield redis_url
     app.conf.update(**previous)
     drop_connections(app)
 
 
 def drop_connections(app) -> None:
     """Forget pooled broker connections, so the next publish uses the broker now configured."""
-    from kombu import pools
-
     pools.reset()  # kombu keeps producer pools per broker URL, process-wide
     app._pool = None
     app.amqp._producer_pool = None
@@ -117,9 +122,10 @@ def start_worker(broker, settings, tmp_path):
 
 
 @pytest.fixture
-def city_client(db):
-    call_command("load_demo", stdout=io.StringIO())  # the reference-sized period 2023-S2
-    return city_admin_client("kota")
+def demo(redis_url, city_admin):
+    """The reference-sized period 2023-S2, loaded after the city admin is made: load_demo leaves an
+    existing user alone (its own "organisasi" would clash with the fixture's)."""
+    call_command("load_demo", stdout=io.StringIO())
 
 
 def wait_for(predicate, seconds: float, what: str):
@@ -146,19 +152,19 @@ def follow(client, job_id: int, seconds: float = 120) -> dict:
     return status
 
 
-def test_a_worker_makes_the_city_report_started_from_the_web_page(city_client, start_worker):
+def test_a_worker_makes_the_city_report_started_from_the_web_page(demo, city_admin, start_worker):
     start_worker()
-    response = city_client.post(
+    response = city_admin.post(
         reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2", "public_edition": "on"}
     )
     job = ReportJob.objects.get()
     assert response["Location"] == reverse("reports:job", args=[job.pk])
-    status = follow(city_client, job.pk)
+    status = follow(city_admin, job.pk)
     assert status["state"] == "done", status["error"]
     assert status["seen"] == sorted(status["seen"])  # the progress only moves forward
-    pdf = b"".join(city_client.get(status["download"]).streaming_content)
+    pdf = b"".join(city_admin.get(status["download"]).streaming_content)
     assert pdf.startswith(b"%PDF")
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    text = pdf_text(pdf)
     assert "90,69" in text and "14.249" in text
 
 
@@ -171,37 +177,35 @@ def children_of(pid: int) -> list[int]:
     return [int(line) for line in out.split()]
 
 
-def test_a_killed_pool_process_hands_the_report_to_a_new_one(city_client, start_worker):
+def test_a_killed_pool_process_hands_the_report_to_a_new_one(demo, city_admin, start_worker):
     worker = start_worker()
-    city_client.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
+    city_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
     job = ReportJob.objects.get()
     wait_for(lambda: running(job.pk), 60, f"the job to run ({ReportJob.objects.get(pk=job.pk).error})")
     (child,) = wait_for(lambda: children_of(worker.pid), 10, "the pool process")
     os.kill(child, signal.SIGKILL)  # the process making the report dies mid-job
-    status = follow(city_client, job.pk)
+    status = follow(city_admin, job.pk)
     job.refresh_from_db()
     assert status["state"] == "done", status["error"]
     assert job.attempts >= 2  # delivered again after the loss, and finished
 
 
-def test_a_killed_worker_leaves_a_failed_job_not_a_running_one(city_client, start_worker, settings):
+def test_a_killed_worker_leaves_a_failed_job_not_a_running_one(demo, city_admin, start_worker, settings):
     settings.SKM_REPORT_STALE_SECONDS = 3
     worker = start_worker()
-    city_client.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
+    city_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
     job = ReportJob.objects.get()
     wait_for(lambda: running(job.pk), 60, "the job to run")
     for pid in children_of(worker.pid) + [worker.pid]:
         os.kill(pid, signal.SIGKILL)  # the whole worker is gone (machine restart, OOM killer)
     time.sleep(settings.SKM_REPORT_STALE_SECONDS + 1)
-    status = city_client.get(reverse("reports:job_status", args=[job.pk])).json()
+    status = city_admin.get(reverse("reports:job_status", args=[job.pk])).json()
     assert status["state"] == "failed"
     assert "Coba lagi" in status["error"]
-    assert "Coba lagi" in city_client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    assert "Coba lagi" in city_admin.get(reverse("reports:job", args=[job.pk])).content.decode()
 
 
 def test_the_effective_celery_settings_are_the_intended_ones():
-    from skm_portal.celery import app
-
     conf = app.conf
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True

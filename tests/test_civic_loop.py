@@ -13,23 +13,20 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from reports.models import PeriodSnapshot, PrioritasUnsur, TindakLanjut
+from reports.models import PeriodSnapshot
+from reports.pdf.city import city_report_pdf
 from reports.selectors.canonical_csv import CANONICAL_COLUMNS
 from reports.selectors.results import city_result, unit_results
 from reports.selectors.rollups import rollups
 from reports.services.locking import period_lock
-from surveys.models import Period, Response, Unsur
-from tests.conftest import response_row, unit_admin_client, write_csv
+from surveys.models import Response
+from tests.conftest import import_rows, logged_in, pdf_text, response_row
+from tests.factories import PrioritasFactory, TindakLanjutFactory, UnitAdminFactory
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def import_rows(tmp_path, rows, period="2023-S2", name="r.csv"):
-    call_command("import_responses", str(write_csv(tmp_path / name, rows)), "--period", period, stdout=io.StringIO())
-    return Period.objects.get(kode=period)
 
 
 @pytest.fixture
@@ -132,7 +129,7 @@ def test_the_rollup_is_on_the_parents_dashboard_and_the_public_results(reference
     period_lock(kode="2023-S2")
     html = client.get(reverse("public_results_period", args=["2023-S2"])).content.decode()
     assert "rollup-row" in html and Unit.objects.get(kode="UPP033").nama in html
-    staff = unit_admin_client("kecamatan", "UPP033")
+    staff = logged_in(UnitAdminFactory(unit__kode="UPP033").user)
     html = staff.get(reverse("reports:unit_dashboard", args=["UPP033"]), {"periode": "2023-S2"}).content.decode()
     assert 'id="rollup"' in html and kelurahan.nama in html
 
@@ -141,11 +138,9 @@ def test_the_rollup_is_on_the_parents_dashboard_and_the_public_results(reference
 def followed_up(locked):
     """UPP016's plan for 2023-S2, its realization recorded during 2024-S1: one action with public
     evidence, one with private evidence."""
-    unit = Unit.objects.get(kode="UPP016")
-    prioritas = PrioritasUnsur.objects.create(unit=unit, period=locked, unsur=Unsur.objects.get(kode="U3"), urutan=1)
-    public = TindakLanjut.objects.create(
+    prioritas = PrioritasFactory(unit=Unit.objects.get(kode="UPP016"), period=locked, unsur_kode="U3")
+    public = TindakLanjutFactory(
         prioritas=prioritas,
-        nomor=1,
         teks="Menambah loket antrean",
         target=date(2024, 3, 31),
         penanggung_jawab="Kepala Seksi",
@@ -153,9 +148,8 @@ def followed_up(locked):
         bukti_publik=True,
         bukti_file=SimpleUploadedFile("foto.pdf", PDF),
     )
-    private = TindakLanjut.objects.create(
+    private = TindakLanjutFactory(
         prioritas=prioritas,
-        nomor=2,
         teks="Pelatihan petugas",
         target=date(2024, 6, 30),
         penanggung_jawab="Sekretaris",
@@ -191,20 +185,14 @@ def test_the_thank_you_page_links_to_the_last_followup(followed_up, open_period,
     assert "tindak lanjut dari survei sebelumnya" in html.lower()
 
 
-def test_the_city_pdf_prints_the_hash(locked, tmp_path):
-    import subprocess
-
-    from reports.pdf.city import city_report_pdf
-
-    path = tmp_path / "kota.pdf"
-    path.write_bytes(city_report_pdf(period=locked))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def test_the_city_pdf_prints_the_hash(locked):
+    text = pdf_text(city_report_pdf(period=locked))
     assert PeriodSnapshot.objects.get().csv_sha256 in "".join(text.split())
 
 
 def test_the_unit_chooses_which_evidence_is_public_when_recording_the_realization(followed_up, client):
     public, private = followed_up
-    staff = unit_admin_client("layanan", "UPP016")
+    staff = logged_in(UnitAdminFactory(unit__kode="UPP016").user)
     url = reverse("reports:realisasi", args=[private.pk])
     response = staff.post(
         url, {"progres": "70", "bukti_publik": "on", "bukti_file": SimpleUploadedFile("foto.pdf", PDF)}

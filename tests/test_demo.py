@@ -8,7 +8,13 @@ from fractions import Fraction
 
 import pytest
 
-from reports.demo.reference import ReferenceUnit, answer_sums, demo_response_rows, load_reference_units
+from reports.demo.reference import (
+    ReferenceUnit,
+    answer_sums,
+    demo_response_rows,
+    load_reference_units,
+    realisasi_progress,
+)
 from reports.skm import ikm, mean, round_half_up, unsur_value
 
 UNSUR_KEYS = [f"u{k}" for k in range(1, 10)]
@@ -166,8 +172,6 @@ def test_answer_sums_search_neighbours_for_large_units():
 
 @pytest.mark.parametrize("value", ["100.00", "0.00", "85.71", "92.61", "99.05", "67.00", "88.41"])
 def test_realization_progress_averages_to_the_published_value(value):
-    from reports.demo.reference import realisasi_progress
-
     progress = realisasi_progress(Decimal(value))
     assert all(0 <= p <= 100 for p in progress)
     assert round_half_up(Fraction(sum(progress), len(progress))) == Decimal(value)

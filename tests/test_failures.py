@@ -2,6 +2,7 @@
 
 import io
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -18,8 +19,6 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
 ):
     if connection.vendor != "postgresql":
         pytest.skip("terminates a real PostgreSQL session: runs in CI's PostgreSQL pass")
-    import psycopg
-
     rows = [response_row(kode_unit=f"UPP{n % 79 + 1:03d}", umur=str(20 + n % 50)) for n in range(3000)]
     path = write_csv(tmp_path / "r.csv", rows)
     insert = response_import._insert_responses

@@ -1,4 +1,6 @@
 import io
+import zipfile
+from datetime import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -40,8 +42,6 @@ def test_it_imports_a_csv_and_creates_the_period(reference_units, tmp_path):
 
 
 def test_it_imports_an_xlsx_with_native_cell_types(reference_units, tmp_path):
-    from datetime import datetime
-
     row = {**response_row(), "tanggal": datetime(2023, 9, 2, 10, 0), "umur": 41, "u1": 3, "u2": 2.0}
     ok, _out, err = run_import(write_xlsx(tmp_path / "r.xlsx", [row]))
     assert ok, err
@@ -190,8 +190,6 @@ def test_semicolon_csv_from_an_indonesian_spreadsheet_is_read(reference_units, t
 
 
 def test_a_damaged_xlsx_is_refused_cleanly(reference_units, tmp_path):
-    import zipfile
-
     good = write_xlsx(tmp_path / "good.xlsx", [response_row()])
     damaged = tmp_path / "r.xlsx"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:

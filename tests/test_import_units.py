@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import Workbook
 
 from tests.conftest import REFERENCE_UNITS
 from units.models import Unit
@@ -46,8 +47,6 @@ def test_rerunning_updates_by_kode(tmp_path):
 
 
 def test_it_imports_xlsx(tmp_path):
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.active.append(UNIT_HEADER)
     workbook.active.append(["X1", "Unit X", None, "Dinas"])

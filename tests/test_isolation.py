@@ -4,16 +4,22 @@ plan, action, evidence or response answers 404 for a unit outside the admin's re
 The walk enumerates the URL configuration itself, so a new URL cannot be forgotten here.
 """
 
-from datetime import date
-
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.models import PrioritasUnsur, ReportJob, TindakLanjut
-from surveys.models import Period, Response, Unsur
-from units.models import Unit, UnitAdmin
+from reports.models import TindakLanjut
+from surveys.models import Period, Response
+from tests.conftest import logged_in
+from tests.factories import (
+    PeriodFactory,
+    PrioritasFactory,
+    ReportJobFactory,
+    ResponseFactory,
+    TindakLanjutFactory,
+    UnitAdminFactory,
+)
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,31 +41,13 @@ def management_patterns(patterns=None, prefix="", namespace=""):
 def other_units_data(reference_units, tmp_path, settings):
     """Data of Dinas Kesehatan (UPP017): a response, a plan action with an evidence file."""
     settings.MEDIA_ROOT = tmp_path
-    period = Period.objects.create(
-        kode="2023-S1", tanggal_mulai=date(2023, 1, 1), tanggal_selesai=date(2023, 6, 30), status="locked"
-    )
-    Period.objects.create(
-        kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open"
-    )
+    period = PeriodFactory(kode="2023-S1", status="locked")
+    PeriodFactory(kode="2023-S2", status="open")
     unit = Unit.objects.get(kode="UPP017")
-    response = Response.objects.create(
-        unit=unit,
-        period=period,
-        submitted_at="2023-03-01T10:00+07:00",
-        umur=30,
-        jenis_kelamin="L",
-        pendidikan="S1",
-        pekerjaan="KARYAWAN",
-        saran="Rahasia dinkes",
-        channel="online",
-        **{f"u{k}": 3 for k in range(1, 10)},
-    )
-    prioritas = PrioritasUnsur.objects.create(unit=unit, period=period, unsur=Unsur.objects.get(kode="U3"), urutan=1)
-    action = TindakLanjut.objects.create(
-        prioritas=prioritas, nomor=1, teks="Rahasia", target=date(2023, 12, 1), penanggung_jawab="x"
-    )
+    response = ResponseFactory(unit=unit, period=period, saran="Rahasia dinkes")
+    action = TindakLanjutFactory(prioritas=PrioritasFactory(unit=unit, period=period), teks="Rahasia")
     action.bukti_file.save("bukti.pdf", ContentFile(b"%PDF-1.4 x"))
-    job = ReportJob.objects.create(kind="unit_pdf", period=period, unit=unit, state="done")
+    job = ReportJobFactory(kind="unit_pdf", period=period, unit=unit, state="done")
     job.file.save("laporan.pdf", ContentFile(b"%PDF-1.4 Rahasia"))
     return {"kode": "UPP017", "action": action.pk, "response": response.pk, "job": job.pk}
 
@@ -92,14 +80,11 @@ def test_the_walk_covers_every_management_url():
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_an_outsider_gets_404_everywhere(client, other_units_data, method):
-    outsider = User.objects.create_user("bkpsdm", password="rahasia-panjang-123")
-    UnitAdmin.objects.create(user=outsider, unit=Unit.objects.get(kode="UPP001"))
-    client.force_login(outsider)
+def test_an_outsider_gets_404_everywhere(other_unit_admin, other_units_data, method):
     checked = []
     for name, _route, params in management_patterns():
         url = reverse(name, kwargs=url_values(name, params, other_units_data))
-        response = getattr(client, method)(url)
+        response = getattr(other_unit_admin, method)(url)
         # A POST-only URL answers GET with 405 whatever the unit, which tells nothing either.
         allowed = (404, 405) if method == "get" else (404,)
         assert response.status_code in allowed, f"{method.upper()} {url} ({name}) answered {response.status_code}"
@@ -112,11 +97,9 @@ def test_an_outsider_gets_404_everywhere(client, other_units_data, method):
     assert TindakLanjut.objects.get().progres is None
 
 
-def test_the_kecamatan_admin_reaches_its_kelurahan_but_not_others(client, reference_units):
-    admin = User.objects.create_user("camat", password="rahasia-panjang-123")
-    UnitAdmin.objects.create(user=admin, unit=Unit.objects.get(kode="UPP032"))  # Kecamatan Pekalongan Barat
-    Period.objects.create(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31))
-    client.force_login(admin)
+def test_the_kecamatan_admin_reaches_its_kelurahan_but_not_others(reference_units):
+    client = logged_in(UnitAdminFactory(unit__kode="UPP032").user)  # Kecamatan Pekalongan Barat
+    PeriodFactory(kode="2023-S2")
     assert (
         client.get(reverse("reports:unit_dashboard", args=["UPP041"])).status_code == 200
     )  # Bendan Kergon, Pekalongan Barat

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from surveys.models import Response
-from tests.conftest import response_row, write_csv
+from tests.conftest import import_rows, response_row
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,7 @@ def test_the_archive_export_reimports_as_it_is(reference_units, tmp_path):
         response_row(kode_unit="UPP016", saran="=1+1 bukan rumus"),
         response_row(kode_unit="UPP001", tanggal="2023-09-09 16:45", umur="71"),
     ]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
-    )
+    import_rows(tmp_path, rows)
     Response.objects.update(client_hash="f" * 64)
     out = tmp_path / "arsip.csv"
     call_command("export_responses", "--period", "2023-S2", "--output", str(out), stdout=io.StringIO())

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.conftest import response_row, write_csv
+from tests.conftest import import_rows, response_row
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,7 @@ def test_home_without_results_says_so(client):
 def test_home_shows_the_latest_results_in_indonesian_format(reference_units, client, tmp_path):
     Unit.objects.filter(kode="UPP002").update(nama="<script>alert(1)</script> Kesbangpol")
     rows = [response_row(kode_unit="UPP001", u1="1")] + [response_row(kode_unit="UPP002", u2="3") for _ in range(1000)]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
-    )
+    import_rows(tmp_path, rows)
     assert "Belum ada hasil survei" in client.get(reverse("home")).content.decode()  # open periods are not published
     call_command("lock_period", "2023-S2", stdout=io.StringIO())
     html = client.get(reverse("home")).content.decode()

@@ -10,7 +10,7 @@ import io
 import re
 import subprocess
 import time
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,14 +19,16 @@ from django.core.management import call_command
 
 from reports import charts
 from reports.demo.reference import load_reference_units
+from reports.documents.data import report_data
 from reports.models import FrontMatter, HistoricalIkm, PrioritasUnsur
 from reports.pdf.city import city_report_pdf
 from reports.pdf.formatting import fill, paragraphs, semester_label
 from reports.pdf.unit import unit_report_pdf
 from reports.selectors.results import unit_results
+from reports.selectors.verification import period_verify
 from reports.tanggal import collection_window, tanggal_indonesia
 from surveys.models import Period, Response
-from tests.conftest import response_row, write_csv
+from tests.conftest import import_rows, pdf_text, response_row
 from units.models import Unit
 
 SCRIPT = "<script>alert(1)</script>"
@@ -45,8 +47,7 @@ def save(tmp_path: Path, name: str, data: bytes) -> Path:
 
 def pages_text(path: Path) -> list[str]:
     """The text of every page (`pdftotext -layout`), in order."""
-    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
-    return out.split("\f")[:-1]
+    return pdf_text(path, layout=True).split("\f")[:-1]
 
 
 def page_size(path: Path, number: int) -> tuple[int, int]:
@@ -111,9 +112,6 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     period = Period.objects.get(kode="2023-S2")
     # The demo locks 2023-S2 once its plans and the 2023-S1 realization are in: the snapshot
     # taken at locking is the published report, and the stored responses still match it.
-    from reports.documents.data import report_data
-    from reports.selectors.verification import period_verify
-
     snapshot = report_data(period=period)
     assert snapshot == period.snapshot.data
     assert (snapshot["overall"]["ikm"], snapshot["overall"]["realization"]) == (90.69, 88.41)
@@ -259,10 +257,7 @@ def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(refere
             **{f"u{k}": "3" for k in range(1, 10)},
         ),
     ]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
-    )
-    period = Period.objects.get(kode="2023-S2")
+    period = import_rows(tmp_path, rows)
     FrontMatter.objects.create(
         period=period,
         kota="Kota Contoh",
@@ -301,8 +296,6 @@ def test_a_small_period_names_weak_and_silent_units_and_escapes_user_text(refere
 
 
 def test_collection_window_with_another_separator():
-    from datetime import datetime
-
     assert (
         collection_window(datetime(2023, 7, 3, tzinfo=UTC), datetime(2023, 10, 30, tzinfo=UTC))
         == "Juli - Oktober 2023"

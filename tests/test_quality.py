@@ -3,11 +3,11 @@ data-quality flags raised through the real submission and import paths."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
 import random
-import subprocess
 import uuid
 from datetime import datetime, timedelta
 
@@ -20,21 +20,17 @@ from scipy import stats as scipy_stats
 
 from reports.demo.reference import demo_response_rows
 from reports.models import FlagReview
+from reports.pdf.city import city_report_html, city_report_pdf
 from reports.selectors import flags as quality
 from reports.selectors.results import city_result, unit_results
-from surveys.models import UNSUR_FIELDS, Period, Response, UnitPeriod
+from surveys.models import UNSUR_FIELDS, Response, UnitPeriod
 from surveys.services.periods import period_get_or_create
 from surveys.services.response_import import responses_import
-from tests.conftest import city_admin_client, response_row, unit_admin_client, write_csv
+from tests.conftest import import_rows, pdf_text, response_row
+from tests.factories import ResponseFactory
 from units.models import AuditEvent, Unit
 
 pytestmark = pytest.mark.django_db
-
-
-def import_rows(tmp_path, rows, period="2023-S2", name="r.csv"):
-    out = io.StringIO()
-    call_command("import_responses", str(write_csv(tmp_path / name, rows)), "--period", period, stdout=out)
-    return Period.objects.get(kode=period)
 
 
 def random_rows(kode, n, seed, base="2023-08-01 08:00", spread_minutes=60 * 24 * 60, weights=(1, 2, 4, 6)):
@@ -194,17 +190,12 @@ def test_bursts_spread_over_more_than_the_window_are_not_flagged(reference_units
     start = datetime.fromisoformat("2023-08-01T09:00:00+07:00")
     Response.objects.bulk_create(
         [
-            Response(
+            ResponseFactory.build(
                 unit=unit,
                 period=period,
                 submitted_at=start + timedelta(minutes=3 * i),
                 umur=20 + i,
-                jenis_kelamin="P",
-                pendidikan="S1",
-                pekerjaan="KARYAWAN",
-                channel="online",
                 client_hash="a" * 64,
-                **dict.fromkeys(UNSUR_FIELDS, 4),
             )
             for i in range(5)  # five within 12 minutes, never five within 10
         ]
@@ -256,9 +247,9 @@ def test_uniform_answers_need_thirty_respondents(reference_units, tmp_path):
     assert codes(import_rows(tmp_path, rows), "UPP016") == []
 
 
-def test_more_respondents_than_the_population_is_flagged(dinkes_client, tmp_path):
+def test_more_respondents_than_the_population_is_flagged(unit_admin, tmp_path):
     period = import_rows(tmp_path, [response_row(kode_unit="UPP017", umur=str(20 + i)) for i in range(6)])
-    response = dinkes_client.post(
+    response = unit_admin.post(
         reverse("reports:unit_period_settings", args=["UPP017", "2023-S2"]), {"populasi": "5", "metode": "Online"}
     )
     assert response.status_code == 302
@@ -286,8 +277,6 @@ def test_an_ikm_change_of_more_than_ten_points_is_flagged(reference_units, tmp_p
 def test_a_clean_reference_sized_period_raises_no_burst_or_duplicate_flag(reference_units):
     rows = demo_response_rows(seed=5)
     buffer = io.StringIO()
-    import csv
-
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
@@ -309,16 +298,6 @@ def test_a_clean_reference_sized_period_raises_no_burst_or_duplicate_flag(refere
 
 
 @pytest.fixture
-def dinkes_client(reference_units):
-    return unit_admin_client("dinkes", "UPP017")
-
-
-@pytest.fixture
-def city_client(reference_units):
-    return city_admin_client()
-
-
-@pytest.fixture
 def flagged_period(reference_units, tmp_path):
     """UPP017 with more respondents (6) than its population (5)."""
     period = import_rows(tmp_path, [response_row(kode_unit="UPP017", umur=str(20 + i)) for i in range(6)])
@@ -330,16 +309,16 @@ def review(client, note, code="over_population"):
     return client.post(reverse("reports:flag_review", args=["UPP017", "2023-S2", code]), {"catatan": note})
 
 
-def test_the_city_admin_reviews_a_flag_with_a_note_and_new_evidence_reopens_it(city_client, flagged_period):
+def test_the_city_admin_reviews_a_flag_with_a_note_and_new_evidence_reopens_it(city_admin, flagged_period):
     dashboard = reverse("reports:unit_dashboard", args=["UPP017"]) + "?periode=2023-S2"
-    html = city_client.get(dashboard).content.decode()
+    html = city_admin.get(dashboard).content.decode()
     assert 'data-flag="over_population"' in html and "Tandai sudah ditinjau" in html
-    response = review(city_client, "Populasi salah tulis, sudah dikonfirmasi UPP")
+    response = review(city_admin, "Populasi salah tulis, sudah dikonfirmasi UPP")
     assert response.status_code == 302
     (flag,) = quality.unit_flags(period=flagged_period, result=result_of(flagged_period, "UPP017"))
     assert flag.reviewed and flag.review.catatan == "Populasi salah tulis, sudah dikonfirmasi UPP"
     assert AuditEvent.objects.filter(action="tanda_ditinjau").exists()
-    html = city_client.get(dashboard).content.decode()
+    html = city_admin.get(dashboard).content.decode()
     assert "sudah ditinjau" in html and "Populasi salah tulis" in html
     assert Response.objects.count() == 6
     # A new population is new evidence: the flag opens again.
@@ -348,41 +327,39 @@ def test_the_city_admin_reviews_a_flag_with_a_note_and_new_evidence_reopens_it(c
     assert not flag.reviewed and flag.review is not None
 
 
-def test_a_review_needs_a_note_and_a_raised_flag(city_client, flagged_period):
-    response = review(city_client, "   ")
+def test_a_review_needs_a_note_and_a_raised_flag(city_admin, flagged_period):
+    response = review(city_admin, "   ")
     assert response.status_code == 302
-    assert "catatan" in city_client.get(response["Location"]).content.decode().lower()
-    response = review(city_client, "tidak ada", code="burst")
-    assert "tidak lagi" in city_client.get(response["Location"]).content.decode()
+    assert "catatan" in city_admin.get(response["Location"]).content.decode().lower()
+    response = review(city_admin, "tidak ada", code="burst")
+    assert "tidak lagi" in city_admin.get(response["Location"]).content.decode()
     assert not FlagReview.objects.exists()
 
 
-def test_a_unit_admin_sees_the_flags_but_cannot_review_them(dinkes_client, flagged_period):
-    html = dinkes_client.get(
-        reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}
-    ).content.decode()
+def test_a_unit_admin_sees_the_flags_but_cannot_review_them(unit_admin, flagged_period):
+    html = unit_admin.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
     assert 'data-flag="over_population"' in html
     assert 'name="catatan"' not in html
-    assert review(dinkes_client, "saya tinjau sendiri").status_code == 404
+    assert review(unit_admin, "saya tinjau sendiri").status_code == 404
     assert not FlagReview.objects.exists()
 
 
-def test_the_dashboards_show_the_interval_sample_and_flags(city_client, flagged_period, tmp_path):
+def test_the_dashboards_show_the_interval_sample_and_flags(city_admin, flagged_period, tmp_path):
     import_rows(tmp_path, random_rows("UPP016", 30, 9), name="more.csv")
-    html = city_client.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
+    html = city_admin.get(reverse("reports:unit_dashboard", args=["UPP017"]), {"periode": "2023-S2"}).content.decode()
     assert 'id="ikm-interval"' in html and "interval-range" in html
     assert "Responden melebihi populasi" in html
     city = reverse("reports:city_dashboard")
-    html = city_client.get(city, {"periode": "2023-S2", "urut": "-tanda"}).content.decode()
+    html = city_admin.get(city, {"periode": "2023-S2", "urut": "-tanda"}).content.decode()
     table = html[html.index('id="city-table"') :]
     assert table.index("Dinas Kesehatan") < table.index(Unit.objects.get(kode="UPP016").nama)
     assert "populasi belum diisi" in html
     assert 'id="city-interval"' in html
-    assert city_client.get(city, {"periode": "2023-S2", "urut": "sampel"}).status_code == 200
+    assert city_admin.get(city, {"periode": "2023-S2", "urut": "sampel"}).status_code == 200
 
 
-def test_the_help_page_explains_the_interval_and_each_flag(dinkes_client):
-    html = dinkes_client.get(reverse("reports:help_quality")).content.decode()
+def test_the_help_page_explains_the_interval_and_each_flag(unit_admin):
+    html = unit_admin.get(reverse("reports:help_quality")).content.decode()
     for words in (
         "Selang kepercayaan 95 %",
         "Populasi belum diisi",
@@ -396,18 +373,8 @@ def test_the_help_page_explains_the_interval_and_each_flag(dinkes_client):
     assert Client().get(reverse("reports:help_quality")).status_code == 302  # staff help: login first
 
 
-def pdf_text(content: bytes, tmp_path) -> str:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(content)
-    return " ".join(
-        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout.split()
-    )
-
-
-def test_the_internal_report_has_the_data_quality_annex_and_the_public_one_not(flagged_period, tmp_path):
-    from reports.pdf.city import city_report_html, city_report_pdf
-
-    internal = pdf_text(city_report_pdf(period=flagged_period, public_edition=False), tmp_path)
+def test_the_internal_report_has_the_data_quality_annex_and_the_public_one_not(flagged_period):
+    internal = " ".join(pdf_text(city_report_pdf(period=flagged_period, public_edition=False)).split())
     assert "CATATAN KUALITAS DATA" in internal and "Responden melebihi populasi" in internal
     assert "6 responden, tetapi unit mengisi 5 penerima layanan" in internal  # the evidence, in Indonesian
     assert "Unit yang belum mengisi populasi" not in internal  # UPP017 entered its population
@@ -419,18 +386,8 @@ def online_responses(period, kode, client, arrivals, fillings):
     unit = Unit.objects.get(kode=kode)
     Response.objects.bulk_create(
         [
-            Response(
-                unit=unit,
-                period=period,
-                submitted_at=arrived,
-                diisi_pada=filled,
-                umur=20 + i % 50,
-                jenis_kelamin="P",
-                pendidikan="S1",
-                pekerjaan="KARYAWAN",
-                channel="online",
-                client_hash=client,
-                **dict.fromkeys(UNSUR_FIELDS, 4),
+            ResponseFactory.build(
+                unit=unit, period=period, submitted_at=arrived, diisi_pada=filled, umur=20 + i % 50, client_hash=client
             )
             for i, (arrived, filled) in enumerate(zip(arrivals, fillings, strict=True))
         ]
@@ -447,13 +404,13 @@ def test_a_script_claiming_old_filling_times_is_still_a_burst_by_arrival(referen
     assert burst.facts["largest"] == 6
 
 
-def test_a_flag_with_many_devices_can_be_reviewed(city_client, tmp_path, settings):
+def test_a_flag_with_many_devices_can_be_reviewed(city_admin, reference_units, tmp_path):
     period = import_rows(tmp_path, [response_row(kode_unit="UPP017")])
     start = datetime.fromisoformat("2023-09-10T10:00:00+07:00")
     for device in range(45):  # e.g. a school class on the office wifi... 45 keyed hashes
         times = [start + timedelta(hours=device, minutes=i) for i in range(5)]
         online_responses(period, "UPP017", hashlib.sha256(str(device).encode()).hexdigest(), times, times)
-    response = review(city_client, "Kelas sekolah berkunjung, diperiksa", code="burst")
+    response = review(city_admin, "Kelas sekolah berkunjung, diperiksa", code="burst")
     assert response.status_code == 302
     (flag,) = [f for f in quality.unit_flags(period=period, result=result_of(period, "UPP017")) if f.code == "burst"]
     assert flag.facts["clients"] == 45 and flag.reviewed

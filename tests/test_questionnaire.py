@@ -2,7 +2,6 @@
 
 import re
 import uuid
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,8 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from surveys.models import Period, Response
+from surveys.models import Period, RateLimitBucket, Response, Unsur
+from tests.factories import PeriodFactory
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -200,9 +200,7 @@ def test_an_inactive_unit_shows_the_closed_page_and_stores_nothing(open_period, 
 
 
 def test_without_an_open_period_the_survey_is_closed(reference_units, client):
-    Period.objects.create(
-        kode="2020-S1", tanggal_mulai=date(2020, 1, 1), tanggal_selesai=date(2020, 6, 30), status="open"
-    )
+    PeriodFactory(kode="2020-S1", status="open")
     response = client.post(url(), answers())
     assert response.status_code == 200 and "ditutup" in response.content.decode()
     assert Response.objects.count() == 0
@@ -247,8 +245,6 @@ def test_the_page_with_its_assets_weighs_under_200_kb(open_period, client):
 
 
 def test_the_rate_limit_refills_over_time(open_period, client, settings):
-    from surveys.models import RateLimitBucket
-
     settings.SKM_SUBMISSIONS_PER_HOUR = 2
     assert [client.post(url(), answers()).status_code for _ in range(3)] == [302, 302, 429]
     # An hour later two tokens have come back, one of them paying the refused attempt.
@@ -258,8 +254,6 @@ def test_the_rate_limit_refills_over_time(open_period, client, settings):
 
 
 def test_edited_question_texts_reach_the_form_at_once(open_period, client):
-    from surveys.models import Unsur
-
     client.get(url())  # fills the cache
     unsur = Unsur.objects.get(kode="U8")
     unsur.pertanyaan = "Bagaimana kebersihan dan kenyamanan ruang tunggu?"

@@ -7,7 +7,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -15,12 +14,14 @@ from django.utils import timezone
 from test_questionnaire import answers, url
 
 from reports.services.locking import period_lock
+from skm_portal.celery import app
 from surveys.exceptions import PeriodLocked
 from surveys.models import Period, RateLimitBucket, Response
 from surveys.services.response_export import responses_export_csv
 from surveys.services.submissions import device_filling_time, response_submit
-from units.access import CITY_ADMIN_GROUP
-from units.models import AuditEvent, Unit, UnitAdmin
+from surveys.tasks import purge_client_hashes
+from tests.factories import PeriodFactory, ResponseFactory
+from units.models import AuditEvent, Unit
 
 pytestmark = pytest.mark.django_db
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -78,7 +79,7 @@ def test_a_send_into_a_locked_period_is_refused_with_a_message(open_period, clie
 def test_the_filling_time_decides_the_period(open_period, client):
     today = timezone.localdate()
     Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=today)
-    earlier = Period.objects.create(
+    earlier = PeriodFactory(
         kode="2099-S1",
         tanggal_mulai=today - timedelta(days=30),
         tanggal_selesai=today - timedelta(days=1),
@@ -161,7 +162,7 @@ def test_the_corrected_time_decides_the_period_and_the_age_limit(open_period, cl
     settings.SKM_OFFLINE_MAX_AGE_DAYS = 7
     today = timezone.localdate()
     Period.objects.filter(pk=open_period.pk).update(tanggal_mulai=today)
-    Period.objects.create(
+    PeriodFactory(
         kode="2099-S1",
         tanggal_mulai=today - timedelta(days=30),
         tanggal_selesai=today - timedelta(days=1),
@@ -348,12 +349,6 @@ def test_the_form_tells_its_script_what_it_needs(open_period, client):
 # Privacy notice
 
 
-def city_admin():
-    user = User.objects.create_user("organisasi", password="rahasia-panjang-123")
-    user.groups.add(Group.objects.get_or_create(name=CITY_ADMIN_GROUP)[0])
-    return user
-
-
 def test_the_form_states_what_is_collected_before_the_first_question(open_period, client):
     html = client.get(url()).content.decode()
     notice = html.index('href="/privasi/"')
@@ -372,55 +367,35 @@ def test_the_privacy_page_is_public_with_a_default_text(client, settings):
     assert "kode samaran satu arah (hash berkunci)" in html and "sandi" not in html  # "sandi" reads as a password
 
 
-def test_the_city_admin_edits_the_notice_shown_as_escaped_text(client):
-    admin = city_admin()
-    client.force_login(admin)
+def test_the_city_admin_edits_the_notice_shown_as_escaped_text(city_admin):
     edit = reverse("surveys:privacy_edit")
-    assert "Nomor 27 Tahun 2022" in client.get(edit).content.decode()  # starts from the shown text
+    assert "Nomor 27 Tahun 2022" in city_admin.get(edit).content.decode()  # starts from the shown text
     text = "Pemberitahuan baru.\nBaris kedua <script>alert(1)</script>"
-    assert client.post(edit, {"teks": text}).status_code == 302
+    assert city_admin.post(edit, {"teks": text}).status_code == 302
     html = Client().get(reverse("surveys:privacy")).content.decode()
     assert "Pemberitahuan baru.<br>Baris kedua &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
     event = AuditEvent.objects.get(action="privasi_ubah")
-    assert event.user == admin and event.detail == text
+    assert event.user == city_admin.user and event.detail == text
 
 
-def test_only_the_city_admin_edits_the_notice(client, reference_units):
+def test_only_the_city_admin_edits_the_notice(client, unit_admin):
     edit = reverse("surveys:privacy_edit")
     assert client.get(edit)["Location"].startswith(reverse("login"))
-    unit_admin = User.objects.create_user("dinkes", password="rahasia-panjang-123")
-    UnitAdmin.objects.create(user=unit_admin, unit=Unit.objects.get(kode="UPP017"))
-    client.force_login(unit_admin)
-    assert client.get(edit).status_code == 404
-    assert client.post(edit, {"teks": "dibajak"}).status_code == 404
+    assert unit_admin.get(edit).status_code == 404
+    assert unit_admin.post(edit, {"teks": "dibajak"}).status_code == 404
     assert "dibajak" not in client.get(reverse("surveys:privacy")).content.decode()
 
 
 # Retention of the client hash
 
 
-def make_response(period, days_ago, client_hash):
-    return Response.objects.create(
-        unit=Unit.objects.get(kode="UPP016"),
-        period=period,
-        submitted_at=timezone.now() - timedelta(days=days_ago),
-        umur=30,
-        jenis_kelamin="L",
-        pendidikan="S1",
-        pekerjaan="KARYAWAN",
-        channel="online",
-        submission_id=uuid.uuid4(),
-        client_hash=client_hash,
-        **{f"u{k}": 3 for k in range(1, 10)},
-    )
-
-
 @pytest.fixture
 def aged_data(open_period, settings):
     settings.SKM_CLIENT_HASH_RETENTION_DAYS = 180
-    old = make_response(open_period, 181, "a" * 64)
-    new = make_response(open_period, 179, "b" * 64)
+    aged = {"unit": Unit.objects.get(kode="UPP016"), "period": open_period, "umur": 30}
+    old = ResponseFactory(**aged, submitted_at=timezone.now() - timedelta(days=181), client_hash="a" * 64)
+    new = ResponseFactory(**aged, submitted_at=timezone.now() - timedelta(days=179), client_hash="b" * 64)
     now = timezone.now().timestamp()
     RateLimitBucket.objects.create(key="survei:1:stale", tokens=3, updated=now - 25 * 3600)
     RateLimitBucket.objects.create(key="survei:1:fresh", tokens=3, updated=now - 3600)
@@ -436,8 +411,6 @@ def assert_purged(old, new):
 
 
 def test_the_scheduled_task_clears_old_client_hashes_and_stale_buckets(aged_data):
-    from surveys.tasks import purge_client_hashes
-
     assert purge_client_hashes() == {"client_hashes": 1, "rate_limit_buckets": 1}
     assert_purged(*aged_data)
 
@@ -453,8 +426,6 @@ def test_the_command_clears_them_too_and_says_how_many(aged_data):
 
 
 def test_celery_beat_runs_the_purge_daily(settings):
-    from skm_portal.celery import app
-
     entry = settings.CELERY_BEAT_SCHEDULE["purge-client-hashes"]
     app.loader.import_default_modules()
     assert entry["task"] in app.tasks

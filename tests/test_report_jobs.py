@@ -1,16 +1,19 @@
 """Report jobs through the web pages (Celery eager, as `make run`), their access and their files."""
 
 import io
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports.models import ReportJob
-from surveys.models import Period
-from tests.conftest import city_admin_client, response_row, unit_admin_client, write_csv
+from reports.models import FrontMatter, HistoricalIkm, ReportJob
+from reports.services import report_generation
+from tests.conftest import import_rows, response_row
+from tests.factories import ReportJobFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,20 +26,7 @@ def period_2023_s2(reference_units, tmp_path, settings):
         response_row(kode_unit="UPP017", u2="2", saran="+62 812 lapor"),
         response_row(kode_unit="UPP001"),
     ]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
-    )
-    return Period.objects.get(kode="2023-S2")
-
-
-@pytest.fixture
-def city_client(period_2023_s2):
-    return city_admin_client()
-
-
-@pytest.fixture
-def dinkes_client(period_2023_s2):
-    return unit_admin_client("dinkes", "UPP017")
+    return import_rows(tmp_path, rows)
 
 
 def start(client, **data):
@@ -45,25 +35,27 @@ def start(client, **data):
     return ReportJob.objects.latest("pk")
 
 
-def test_the_city_recap_is_made_followed_and_downloaded(city_client, django_capture_on_commit_callbacks):
+def test_the_city_recap_is_made_followed_and_downloaded(
+    city_admin, period_2023_s2, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        job = start(city_client, kind="city_xlsx", period="2023-S2", public_edition="on")
-    status = city_client.get(reverse("reports:job_status", args=[job.pk])).json()
+        job = start(city_admin, kind="city_xlsx", period="2023-S2", public_edition="on")
+    status = city_admin.get(reverse("reports:job_status", args=[job.pk])).json()
     assert (status["state"], status["percent"]) == ("done", 100)
     assert status["download"] == reverse("reports:job_download", args=[job.pk])
-    download = city_client.get(status["download"])
+    download = city_admin.get(status["download"])
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert workbook.sheetnames[:1] == ["Rekap"] and "Rencana Tindak Lanjut" in workbook.sheetnames
     rekap = workbook["Rekap"]
     ikm = next(row[13] for row in rekap.iter_rows(min_row=2) if row[2].value == "UPP001")
     assert ikm.value == 100.0 and ikm.data_type == "n"
-    page = city_client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    page = city_admin.get(reverse("reports:job", args=[job.pk])).content.decode()
     assert 'id="job-bar"' in page and "100%" in page
 
 
-def test_raw_responses_keep_formula_like_text_as_text(dinkes_client, django_capture_on_commit_callbacks):
+def test_raw_responses_keep_formula_like_text_as_text(unit_admin, period_2023_s2, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = start(dinkes_client, kind="raw_xlsx", period="2023-S2", unit="UPP017")
+        job = start(unit_admin, kind="raw_xlsx", period="2023-S2", unit="UPP017")
     job.refresh_from_db()
     assert job.state == "done", job.error
     sheet = load_workbook(job.file.path).active
@@ -77,74 +69,62 @@ def test_raw_responses_keep_formula_like_text_as_text(dinkes_client, django_capt
 
 
 def test_a_unit_admin_makes_only_documents_of_its_units(
-    dinkes_client, city_client, django_capture_on_commit_callbacks
+    unit_admin, city_admin, period_2023_s2, django_capture_on_commit_callbacks
 ):
-    response = dinkes_client.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
+    response = unit_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
     assert response.status_code == 200 and not ReportJob.objects.exists()  # not a choice for a unit admin
-    response = dinkes_client.post(
-        reverse("reports:reports"), {"kind": "raw_xlsx", "period": "2023-S2", "unit": "UPP001"}
-    )
+    response = unit_admin.post(reverse("reports:reports"), {"kind": "raw_xlsx", "period": "2023-S2", "unit": "UPP001"})
     assert response.status_code == 200 and not ReportJob.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        city_job = start(city_client, kind="city_xlsx", period="2023-S2")
+        city_job = start(city_admin, kind="city_xlsx", period="2023-S2")
     for name in ("reports:job", "reports:job_status", "reports:job_download"):
-        assert dinkes_client.get(reverse(name, args=[city_job.pk])).status_code == 404
-    assert dinkes_client.post(reverse("reports:job_retry", args=[city_job.pk])).status_code == 404
+        assert unit_admin.get(reverse(name, args=[city_job.pk])).status_code == 404
+    assert unit_admin.post(reverse("reports:job_retry", args=[city_job.pk])).status_code == 404
     assert Client().get(reverse("reports:job_download", args=[city_job.pk])).status_code == 302  # to the login
 
 
-def test_a_stale_running_job_is_marked_failed(city_client, period_2023_s2, settings):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def test_a_stale_running_job_is_marked_failed(city_admin, period_2023_s2, settings):
     settings.SKM_REPORT_STALE_SECONDS = 60
-    job = ReportJob.objects.create(
+    job = ReportJobFactory(
         kind="city_pdf", period=period_2023_s2, state="running", heartbeat=timezone.now() - timedelta(minutes=5)
     )
-    status = city_client.get(reverse("reports:job_status", args=[job.pk])).json()
+    status = city_admin.get(reverse("reports:job_status", args=[job.pk])).json()
     assert status["state"] == "failed" and "Coba lagi" in status["error"]
-    page = city_client.get(reverse("reports:job", args=[job.pk])).content.decode()
+    page = city_admin.get(reverse("reports:job", args=[job.pk])).content.decode()
     assert "Coba lagi" in page
 
 
 def test_a_failing_report_records_its_error(
-    city_client, period_2023_s2, monkeypatch, django_capture_on_commit_callbacks
+    city_admin, period_2023_s2, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reports.services import report_generation
-
     def broken(job, *, progress):
         raise RuntimeError("disk penuh")
 
     monkeypatch.setattr(report_generation, "report_content", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        job = start(city_client, kind="city_xlsx", period="2023-S2")
+        job = start(city_admin, kind="city_xlsx", period="2023-S2")
     job.refresh_from_db()
     assert job.state == "failed" and "disk penuh" in job.error
 
 
-def test_the_report_page_says_when_the_generator_is_unavailable(city_client, broker_unreachable):
-    page = city_client.get(reverse("reports:reports"))
+def test_the_report_page_says_when_the_generator_is_unavailable(city_admin, period_2023_s2, broker_unreachable):
+    page = city_admin.get(reverse("reports:reports"))
     assert page.status_code == 200
     assert 'id="generator-unavailable"' in page.content.decode()
 
 
-def test_front_matter_and_history_are_edited_by_the_city_admin(city_client, dinkes_client, period_2023_s2):
-    from reports.models import FrontMatter, HistoricalIkm
-
+def test_front_matter_and_history_are_edited_by_the_city_admin(city_admin, unit_admin, period_2023_s2):
     url = reverse("reports:front_matter", args=["2023-S2"])
-    form = city_client.get(url).context["form"]
+    form = city_admin.get(url).context["form"]
     assert form.initial["penandatangan_nama"].startswith("H. ACHMAD AFZAN")
     data = {k: v for k, v in form.initial.items() if k not in ("id", "period") and v is not None}
     data.update(tanggal="2024-01-31", penandatangan_nama="Dr. Contoh, M.Si.")
-    assert city_client.post(url, data).status_code == 302
+    assert city_admin.post(url, data).status_code == 302
     assert FrontMatter.objects.get(period=period_2023_s2).penandatangan_nama == "Dr. Contoh, M.Si."
-    assert dinkes_client.get(url).status_code == 404
-    city_client.post(reverse("reports:history"), {"label": "2018", "urutan": "201800", "ikm": "82.50"})
-    assert list(HistoricalIkm.objects.values_list("label", "ikm")) == [
-        ("2018", __import__("decimal").Decimal("82.50"))
-    ]
-    refused = city_client.post(reverse("reports:history"), {"label": "2019", "urutan": "201900", "ikm": "101"})
+    assert unit_admin.get(url).status_code == 404
+    city_admin.post(reverse("reports:history"), {"label": "2018", "urutan": "201800", "ikm": "82.50"})
+    assert list(HistoricalIkm.objects.values_list("label", "ikm")) == [("2018", Decimal("82.50"))]
+    refused = city_admin.post(reverse("reports:history"), {"label": "2019", "urutan": "201900", "ikm": "101"})
     assert refused.status_code == 200 and "ikm" in refused.context["form"].errors
     assert HistoricalIkm.objects.count() == 1
-    assert city_client.post(reverse("reports:history"), {"hapus": "abc"}).status_code == 404
+    assert city_admin.post(reverse("reports:history"), {"hapus": "abc"}).status_code == 404

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from skm_portal.celery import app
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -15,8 +17,6 @@ def test_locale_and_time_zone():
 
 
 def test_celery_runs_eagerly_without_a_broker():
-    from skm_portal.celery import app
-
     if not os.environ.get("CELERY_BROKER_URL"):
         assert app.conf.task_always_eager is True
 

@@ -6,6 +6,7 @@ from fractions import Fraction
 import pytest
 
 from reports import skm
+from reports.models import KatalogTindakLanjut
 
 BKPSDM_SUMS = (681, 682, 694, 706, 686, 687, 701, 677, 702)
 
@@ -101,8 +102,6 @@ def test_mean_is_unweighted():
 
 @pytest.mark.django_db
 def test_the_catalog_follows_the_report_columns():
-    from reports.models import KatalogTindakLanjut
-
     sarana = KatalogTindakLanjut.objects.get(unsur__kode="U8", nomor=1).teks
     pengaduan = KatalogTindakLanjut.objects.get(unsur__kode="U9", nomor=1).teks
     assert "sarana dan prasarana" in sarana.lower()

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from reports.demo.reference import demo_response_rows, load_reference_units
-from tests.conftest import REFERENCE_UNITS, response_row, write_csv, write_xlsx
+from tests.conftest import REFERENCE_UNITS, import_rows, pdf_text, response_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -96,10 +96,7 @@ def test_it_reproduces_the_city_report(units_children_first, tmp_path, fmt):
 
 
 def test_the_edge_units_of_the_report_get_their_published_category(units_children_first, tmp_path):
-    rows = [r for r in demo_response_rows() if r["kode_unit"] in ("UPP028", "UPP055")]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
-    )
+    import_rows(tmp_path, [r for r in demo_response_rows() if r["kode_unit"] in ("UPP028", "UPP055")])
     units = {u["code"]: u for u in report(tmp_path)["units"]}
     assert (units["UPP028"]["ikm"], units["UPP028"]["category"]) == (88.32, "Sangat Baik")
     assert (units["UPP055"]["ikm"], units["UPP055"]["category"]) == (88.29, "Baik")
@@ -112,9 +109,7 @@ def small_period(reference_units, tmp_path):
         response_row(kode_unit="UPP001", u1="2", tanggal="2023-09-03 08:00"),
         response_row(kode_unit="UPP002", u8="3", tanggal="2023-12-31 23:59", umur="19", jenis_kelamin="L"),
     ]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S2", stdout=io.StringIO()
-    )
+    import_rows(tmp_path, rows)
 
 
 def test_units_without_responses_are_listed_with_null_values_and_left_out_of_the_city_row(small_period, tmp_path):
@@ -171,13 +166,7 @@ def test_the_xlsx_recap_writes_formula_like_text_as_text(reference_units, tmp_pa
     units = tmp_path / "u.csv"
     units.write_text('kode,nama\nEVIL,"=HYPERLINK(""http://x"",""klik"")"\n', encoding="utf-8")
     call_command("import_units", str(units), stdout=io.StringIO())
-    call_command(
-        "import_responses",
-        str(write_csv(tmp_path / "r.csv", [response_row(kode_unit="EVIL")])),
-        "--period",
-        "2023-S2",
-        stdout=io.StringIO(),
-    )
+    import_rows(tmp_path, [response_row(kode_unit="EVIL")])
     rekap = load_workbook(report(tmp_path, "xlsx"))["Rekap"]
     cell = next(row[1] for row in rekap.iter_rows() if row[2].value == "EVIL")
     assert cell.data_type == "s"
@@ -185,10 +174,8 @@ def test_the_xlsx_recap_writes_formula_like_text_as_text(reference_units, tmp_pa
 
 
 def test_the_command_writes_the_city_and_unit_pdf(small_period, tmp_path):
-    import subprocess
-
     city = report(tmp_path, "pdf")
-    text = subprocess.run(["pdftotext", "-layout", str(city), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(city, layout=True)
     assert "Badan Kepegawaian" in text and "68,75" in text  # the unweighted city U1
     unit = tmp_path / "unit.pdf"
     call_command(
@@ -203,7 +190,7 @@ def test_the_command_writes_the_city_and_unit_pdf(small_period, tmp_path):
         "UPP002",
         stdout=io.StringIO(),
     )
-    text = subprocess.run(["pdftotext", "-layout", str(unit), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(unit, layout=True)
     assert "Badan Kesatuan Bangsa" in text and "Badan Kepegawaian" not in text
 
 

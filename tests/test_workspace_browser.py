@@ -1,20 +1,13 @@
 """Unit and city administrators in a real browser: dashboard, priorities, plan, realization."""
 
-import io
-from datetime import date
-
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.management import call_command
 
 from reports.models import KatalogTindakLanjut, TindakLanjut
 from surveys.models import Period
-from tests.conftest import response_row, write_csv
-from units.access import CITY_ADMIN_GROUP
-from units.models import Unit, UnitAdmin
+from tests.conftest import import_rows, response_row
+from tests.factories import PASSWORD, CityAdminFactory, PeriodFactory, UnitAdminFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread
-PASSWORD = "rahasia-panjang-123"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -22,15 +15,9 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 def period_with_answers(reference_units, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     rows = [response_row(kode_unit="UPP017", tanggal="2023-03-01 10:00", u3="1", u8="2", u1="2") for _ in range(4)]
-    call_command(
-        "import_responses", str(write_csv(tmp_path / "r.csv", rows)), "--period", "2023-S1", stdout=io.StringIO()
-    )
-    UnitAdmin.objects.create(
-        user=User.objects.create_user("dinkes", password=PASSWORD), unit=Unit.objects.get(kode="UPP017")
-    )
-    city = User.objects.create_user("organisasi", password=PASSWORD)
-    city.groups.add(Group.objects.create(name=CITY_ADMIN_GROUP))
-    return Period.objects.get(kode="2023-S1")
+    UnitAdminFactory(user__username="dinkes", unit__kode="UPP017")
+    CityAdminFactory(username="organisasi")
+    return import_rows(tmp_path, rows, period="2023-S1")
 
 
 def log_in(page, base, username):
@@ -72,9 +59,7 @@ def test_a_unit_admin_plans_and_realizes_and_the_city_sees_it(period_with_answer
 
     # The period is published; in the next one the unit records what it did.
     Period.objects.filter(kode="2023-S1").update(status=Period.Status.LOCKED)
-    Period.objects.create(
-        kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open"
-    )
+    PeriodFactory(kode="2023-S2", status="open")
     evidence = tmp_path / "laporan-realisasi.pdf"
     evidence.write_bytes(PDF)
     page.goto(f"{base}/kelola/unit/UPP017/?periode=2023-S2")

@@ -9,23 +9,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from reports.documents.cells import looks_like_formula
-from surveys.models import UNSUR_FIELDS, Period, Response
+from surveys.models import RESPONSE_CONTENT_FIELDS, Period, Response
 from units.models import Unit
 
-RAW_HEADER = (
-    "id",
-    "kode_unit",
-    "nama_unit",
-    "tanggal",
-    "umur",
-    "jenis_kelamin",
-    "pendidikan",
-    "pekerjaan",
-    "jenis_layanan",
-    *UNSUR_FIELDS,
-    "saran",
-    "cara_pengisian",
-)
+RAW_HEADER = ("id", "kode_unit", "nama_unit", "tanggal", *RESPONSE_CONTENT_FIELDS, "cara_pengisian")
 
 
 def write_raw_responses_xlsx(*, period: Period, unit: Unit | None, output: BinaryIO) -> None:
@@ -40,18 +27,7 @@ def write_raw_responses_xlsx(*, period: Period, unit: Unit | None, output: Binar
     if unit is not None:
         responses = responses.filter(unit=unit)
     rows = responses.order_by("pk").values_list(
-        "pk",
-        "unit__kode",
-        "unit__nama",
-        "submitted_at",
-        "umur",
-        "jenis_kelamin",
-        "pendidikan",
-        "pekerjaan",
-        "jenis_layanan",
-        *UNSUR_FIELDS,
-        "saran",
-        "channel",
+        "pk", "unit__kode", "unit__nama", "submitted_at", *RESPONSE_CONTENT_FIELDS, "channel"
     )
     for values in rows.iterator(chunk_size=2000):
         cells = []

@@ -22,12 +22,9 @@ from reports import skm
 from reports.flags import BURST, DUPLICATE, IKM_CHANGE, OVER_POPULATION, UNIFORM_ANSWERS, Flag, band
 from reports.models import FlagReview
 from reports.selectors.results import UnitResult, unit_results
-from surveys.models import UNSUR_FIELDS, Period, Response, filled_at
+from surveys.models import RESPONSE_CONTENT_FIELDS, UNSUR_FIELDS, Period, Response, filled_at
 from surveys.selectors.periods import previous_period
 from units.models import Unit
-
-# What makes two submissions identical: everything the respondent filled in.
-_CONTENT_FIELDS = ("umur", "jenis_kelamin", "pendidikan", "pekerjaan", "jenis_layanan", *UNSUR_FIELDS, "saran")
 
 
 def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list[Flag]]:
@@ -163,7 +160,8 @@ def _duplicates(responses) -> Iterable[Flag]:
             at=filled_at(),
             earlier=Window(
                 Lag(filled_at()),
-                partition_by=[F(name) for name in ("unit_id", *_CONTENT_FIELDS)],
+                # Identical submissions: everything the respondent filled in is the same.
+                partition_by=[F(name) for name in ("unit_id", *RESPONSE_CONTENT_FIELDS)],
                 order_by=[filled_at().asc(), F("pk").asc()],
             ),
         )

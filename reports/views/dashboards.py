@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reports.forms import FlagReviewForm, PeriodChoiceForm, UnitDashboardForm
+from reports.forms import CityDashboardForm, FlagReviewForm, PeriodChoiceForm, UnitDashboardForm
 from reports.selectors.dashboards import CityRow, city_dashboard, unit_dashboard
 from reports.services.flag_reviews import flag_review
 from reports.skm import round_half_up
@@ -141,14 +141,14 @@ def _sorted_rows(rows: list[CityRow], order: str) -> list[CityRow]:
 @city_admin_required
 def city_dashboard_view(request: HttpRequest) -> HttpResponse:
     periods = list(periods_newest_first())
-    query = PeriodChoiceForm(request.GET)
-    if not query.is_valid():
+    query = CityDashboardForm(request.GET)
+    if not query.is_valid() and "periode" in query.errors:
         raise Http404("unknown period")
-    period = query.cleaned_data["periode"] or next(iter(periods), None)
+    period = query.cleaned_data.get("periode") or next(iter(periods), None)
     if period is None:
         return render(request, "reports/city_dashboard.html", {"periods": periods, "period": None})
     rows, city, city_realisasi = city_dashboard(period=period)
-    order = request.GET.get("urut", "kode")
+    order = query.cleaned_data.get("urut") or "kode"
     rows = _sorted_rows(rows, order)
     lists = [
         (_("Units without responses"), [row for row in rows if not row.result.respondents]),

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from django.utils import timezone
 
-from surveys.models import UNSUR_FIELDS, Period, Response, filled_at
+from surveys.models import RESPONSE_CONTENT_FIELDS, Period, Response, filled_at
 from surveys.services.response_import import RESPONSE_COLUMNS
 
 
@@ -23,18 +23,7 @@ def responses_export_csv(*, period: Period, output: TextIO) -> int:
         .order_by("pk")
         # The day a form was filled in is the one inside its period, even when it arrived later.
         .annotate(tanggal=filled_at())
-        .values_list(
-            "unit__kode",
-            "tanggal",
-            "umur",
-            "jenis_kelamin",
-            "pendidikan",
-            "pekerjaan",
-            "jenis_layanan",
-            *UNSUR_FIELDS,
-            "saran",
-            "channel",
-        )
+        .values_list("unit__kode", "tanggal", *RESPONSE_CONTENT_FIELDS, "channel")
     )
     count = 0
     for values in rows.iterator(chunk_size=5000):

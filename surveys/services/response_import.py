@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from skm_portal.tabular import ImportFailed, RowError, Value, read_table
-from surveys.models import UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, Response
+from surveys.models import RESPONSE_CONTENT_FIELDS, UNSUR_FIELDS, ImportBatch, Pekerjaan, Pendidikan, Period, Response
 from surveys.rules import JENIS_LAYANAN_MAX_LENGTH, SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
 from surveys.services.periods import period_held
 from units.models import Unit
 from units.services.audit import audit_record
 
-RESPONSE_COLUMNS_REQUIRED = ("kode_unit", "tanggal", "umur", "jenis_kelamin", "pendidikan", "pekerjaan", *UNSUR_FIELDS)
-RESPONSE_COLUMNS = (*RESPONSE_COLUMNS_REQUIRED[:6], "jenis_layanan", *UNSUR_FIELDS, "saran")  # a file's order
+RESPONSE_COLUMNS = ("kode_unit", "tanggal", *RESPONSE_CONTENT_FIELDS)  # a file's order
+RESPONSE_COLUMNS_REQUIRED = tuple(c for c in RESPONSE_COLUMNS if c not in ("jenis_layanan", "saran"))
 _BULK_BATCH = 2000
 _COPY_CHUNK = 20_000
 
@@ -95,20 +95,7 @@ def responses_import(
 
 
 # Column order of the rows that _ResponseRowValidator.build returns, then channel and batch.
-_INSERT_FIELDS = (
-    "unit",
-    "period",
-    "submitted_at",
-    "umur",
-    "jenis_kelamin",
-    "pendidikan",
-    "pekerjaan",
-    "jenis_layanan",
-    *UNSUR_FIELDS,
-    "saran",
-    "channel",
-    "import_batch",
-)
+_INSERT_FIELDS = ("unit", "period", "submitted_at", *RESPONSE_CONTENT_FIELDS, "channel", "import_batch")
 
 
 def _insert_responses(rows: list[tuple]) -> None:
