@@ -15,4 +15,5 @@ SECURE_SSL_REDIRECT = False
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the Celery worker tests run a worker process on the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    # SKM_TEST_DB names another file, so that two runs on one machine do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / os.environ.get("SKM_TEST_DB", "test.sqlite3"))}  # noqa: F405

@@ -7,12 +7,7 @@ from typing import Any
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-# What Excel and LibreOffice read as the start of a formula (also after a tab or a line break).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def looks_like_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+from skm_portal.spreadsheets import looks_like_formula
 
 
 def set_cell(sheet: Worksheet, row: int, column: int, value: Any, *, decimals: int | None = None) -> Cell:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from reports.documents.cells import looks_like_formula
+from skm_portal.spreadsheets import looks_like_formula
 from surveys.models import RESPONSE_CONTENT_FIELDS, Period, Response
 from units.models import Unit
 
