@@ -72,6 +72,9 @@ class QuestionnaireForm(forms.Form):
             )
         self._profile_fields = profile
         self._unsur_fields = [item.kode.lower() for item in unsur]
+        # A shared device (a counter tablet, a family phone) must never offer the previous person's answers.
+        for field in self.fields.values():
+            field.widget.attrs["autocomplete"] = "off"
 
     @cached_property
     def helper(self) -> FormHelper:
