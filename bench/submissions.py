@@ -41,6 +41,7 @@ def django_env(static_root: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_STATIC_ROOT=static_root,
         SKM_CLIENT_IP_HEADER="X-Forwarded-For",
+        SKM_TRUSTED_PROXIES="127.0.0.1",
         DJANGO_LOG_LEVEL="WARNING",
     )
     env.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "k" * 50)

@@ -25,18 +25,15 @@ import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
-import matplotlib
+from reports.skm import angka
 
-matplotlib.use("Agg")  # never a display, also if pyplot gets imported elsewhere
-
-from matplotlib import font_manager, rc_context  # noqa: E402
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from reports.skm import angka  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 Number = Fraction | Decimal | float | int
 logger = logging.getLogger(__name__)
@@ -46,7 +43,29 @@ FONT_FILES = ("noto-sans-latin-400-normal.woff2", "noto-sans-latin-700-normal.wo
 FALLBACK_FONT = "DejaVu Sans"
 
 
-def _register_noto_sans() -> str:
+@cache
+def _matplotlib() -> SimpleNamespace:
+    """matplotlib, loaded on the first chart: it takes seconds, and most processes never draw one."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # never a display, also if pyplot gets imported elsewhere
+    from matplotlib import font_manager, rc_context
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    mpl = SimpleNamespace(
+        font_manager=font_manager,
+        rc_context=rc_context,
+        FigureCanvasSVG=FigureCanvasSVG,
+        Figure=Figure,
+        FuncFormatter=FuncFormatter,
+    )
+    mpl.rc = {**RC, "font.family": _register_noto_sans(font_manager)}
+    return mpl
+
+
+def _register_noto_sans(font_manager) -> str:
     """Make the portal's Noto Sans known to matplotlib; the family name to use."""
     try:
         from fontTools.ttLib import TTFont
@@ -71,8 +90,6 @@ def _register_noto_sans() -> str:
         return FALLBACK_FONT
 
 
-FONT_FAMILY = _register_noto_sans()
-
 # A sober palette that prints well in colour and in grey.
 PRIMARY = "#1f4e79"
 ACCENT = "#c55a11"
@@ -83,7 +100,6 @@ MUTED = "#6b7280"
 RC = {
     "svg.hashsalt": "skm-portal-report",
     "svg.fonttype": "none",
-    "font.family": FONT_FAMILY,
     "font.size": 8,
     "axes.edgecolor": MUTED,
     "axes.labelcolor": TEXT,
@@ -96,7 +112,7 @@ RC = {
 
 
 def _svg(figure: Figure) -> str:
-    FigureCanvasSVG(figure)
+    _matplotlib().FigureCanvasSVG(figure)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=False)
     return buffer.getvalue()
@@ -128,8 +144,9 @@ def bar_chart_svg(
     Missing values (None) leave an empty slot.
     """
     numbers = [float(v) if v is not None else 0.0 for v in values]
-    with rc_context(RC):
-        figure = Figure(figsize=(width, height), dpi=100)
+    mpl = _matplotlib()
+    with mpl.rc_context(mpl.rc):
+        figure = mpl.Figure(figsize=(width, height), dpi=100)
         ax = figure.add_subplot()
         positions = range(len(labels))
         bars = ax.bar(positions, numbers, color=PRIMARY, width=0.62, zorder=2)
@@ -166,7 +183,7 @@ def bar_chart_svg(
         low, high = ylim
         ax.set_ylim(low, high + (high - low) * 0.08)  # room for the labels of the highest bars
         ax.set_yticks(list(range(int(low), int(high) + 1, 20 if high - low >= 60 else 10)))
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: angka(y, 0)))
+        ax.yaxis.set_major_formatter(mpl.FuncFormatter(lambda y, _pos: angka(y, 0)))
         if ylabel:
             ax.set_ylabel(ylabel)
         if title:
@@ -196,8 +213,9 @@ def line_chart_svg(
             ylim = (max(0.0, low - span * 0.6), min(100.0, high + span * 0.6))
         else:
             ylim = (0, 100)
-    with rc_context(RC):
-        figure = Figure(figsize=(width, height), dpi=100)
+    mpl = _matplotlib()
+    with mpl.rc_context(mpl.rc):
+        figure = mpl.Figure(figsize=(width, height), dpi=100)
         ax = figure.add_subplot()
         positions = list(range(len(labels)))
         ax.plot(positions, numbers, color=PRIMARY, linewidth=1.6, marker="o", markersize=5, zorder=3)
@@ -218,7 +236,7 @@ def line_chart_svg(
         else:
             ax.set_xlim(-0.5, len(positions) - 0.5)
         ax.set_ylim(*ylim)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _pos: angka(y, 0)))
+        ax.yaxis.set_major_formatter(mpl.FuncFormatter(lambda y, _pos: angka(y, 0)))
         if ylabel:
             ax.set_ylabel(ylabel)
         if title:
@@ -242,8 +260,9 @@ def distribution_chart_svg(
     rows = len(labels)
     height = height or max(1.2, 0.3 * rows + 0.55)
     numbers = [float(p) for p in percents]
-    with rc_context(RC):
-        figure = Figure(figsize=(width, height), dpi=100)
+    mpl = _matplotlib()
+    with mpl.rc_context(mpl.rc):
+        figure = mpl.Figure(figsize=(width, height), dpi=100)
         ax = figure.add_subplot()
         positions = list(range(rows))
         bars = ax.barh(positions, numbers, color=PRIMARY, height=0.6, zorder=2)
@@ -261,7 +280,7 @@ def distribution_chart_svg(
         ax.set_yticks(positions, list(labels), fontsize=6.5)
         ax.invert_yaxis()
         ax.set_xlim(0, max(numbers + [1.0]) * 1.45)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"{angka(x, 0)}%"))
+        ax.xaxis.set_major_formatter(mpl.FuncFormatter(lambda x, _pos: f"{angka(x, 0)}%"))
         ax.tick_params(axis="x", labelsize=6.5)
         if title:
             ax.set_title(title, fontsize=8)

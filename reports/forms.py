@@ -26,7 +26,13 @@ class CityDashboardForm(PeriodChoiceForm):
 
 
 class UnitDashboardForm(PeriodChoiceForm):
-    q = forms.CharField(required=False, max_length=200, strip=True)
+    """`?q=` searches the suggestions: a longer text is cut to its first SEARCH_MAX_LENGTH characters."""
+
+    SEARCH_MAX_LENGTH = 200
+    q = forms.CharField(required=False, strip=True)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][: self.SEARCH_MAX_LENGTH]
 
 
 class PrioritasForm(FieldsOnly, forms.Form):
@@ -165,6 +171,12 @@ class FrontMatterForm(FieldsOnly, forms.ModelForm):
         ]
         widgets = {"tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args, read_only: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if read_only:  # a locked period's words: shown, never taken from a post
+            for field in self.fields.values():
+                field.disabled = True
+
 
 class HistoricalIkmForm(FieldsOnly, forms.ModelForm):
     class Meta:
@@ -183,3 +195,27 @@ class FlagReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_('What you checked and what you concluded, e.g. "tablet at the counter, respondents verified".'),
     )
+
+
+class PeriodLockForm(FieldsOnly, forms.Form):
+    """Locking a period is for good: it must be confirmed, and before the period's end date its code
+    typed as well (the questionnaire closes mid-collection and partial results are published)."""
+
+    konfirmasi = forms.BooleanField(
+        label=_("I have read the consequences above: lock this period for good."), required=True
+    )
+    kode = forms.CharField(label=_("Type the period's code to lock it before its end date"), max_length=20)
+
+    def __init__(self, *args, period: Period, code_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        if not code_required:
+            del self.fields["kode"]
+
+    def clean_kode(self) -> str:
+        typed = self.cleaned_data["kode"].strip()
+        if typed != self.period.kode:
+            raise forms.ValidationError(
+                _("Type %(kode)s exactly to lock the period before its end date.") % {"kode": self.period.kode}
+            )
+        return typed

@@ -243,8 +243,15 @@ class PeriodSnapshot(models.Model):
     """What a period's figures were when it was locked, and the fingerprint of its responses.
 
     `csv_sha256` is the SHA-256 of the canonical, anonymized CSV of the responses (see
-    reports.services.CANONICAL_COLUMNS), which anyone can download and recompute from;
+    reports.selectors.canonical_csv), which anyone can download and recompute from;
     `unit_sha256` holds the same per unit, so a verification names the units that changed.
+    `format_version` is the version of that CSV's format the hashes were taken of (1: text as
+    stored; 2: text that a spreadsheet would run as a formula gets a leading apostrophe).
+
+    The words and settings the published report shows are kept too, so that it does not move:
+    `front_matter` (FrontMatter's fields, `tanggal` as YYYY-MM-DD or null), `unit_settings`
+    (unit code -> {"populasi", "metode"} of every unit of the report) and `historical_ikm`
+    (the HistoricalIkm rows, [{"label", "urutan", "ikm"}] with the IKM as a decimal string).
     """
 
     period = models.OneToOneField("surveys.Period", on_delete=models.CASCADE, related_name="snapshot")
@@ -254,6 +261,10 @@ class PeriodSnapshot(models.Model):
     csv_sha256 = models.CharField(_("SHA-256 of the responses CSV"), max_length=64)
     unit_sha256 = models.JSONField(_("SHA-256 per unit"))
     csv_file = models.FileField(upload_to="snapshot/", max_length=300)
+    format_version = models.PositiveSmallIntegerField(_("format version of the responses CSV"))
+    front_matter = models.JSONField(_("report texts"))
+    unit_settings = models.JSONField(_("population and method per unit"))
+    historical_ikm = models.JSONField(_("city IKM before the portal"))
 
     class Meta:
         verbose_name = _("locked period snapshot")

@@ -8,9 +8,10 @@ from typing import TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from skm_portal.tabular import ImportFailed
+from skm_portal.import_problems import ImportFailed
 
 T = TypeVar("T")
 
@@ -23,7 +24,8 @@ def read_input_file(path: str) -> bytes:
 
 
 def run_import(command: BaseCommand, do_import: Callable[[], T]) -> T:
-    """Run an import; on failure print each `row N: column: problem` and exit non-zero."""
+    """Run an import; on failure print its problems (`row N: column: problem`, the first ones and how
+    many more) and exit non-zero."""
     try:
         return do_import()
     except OperationalError as error:
@@ -32,8 +34,7 @@ def run_import(command: BaseCommand, do_import: Callable[[], T]) -> T:
             % {"error": str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}
         ) from None
     except ImportFailed as failure:
-        for error in failure.errors:
-            command.stderr.write(str(error))
-        raise CommandError(
-            _("%(count)s problem(s) found; nothing was imported") % {"count": len(failure.errors)}
-        ) from None
+        for line in failure.lines():
+            command.stderr.write(line)
+        count = number_format(failure.total, force_grouping=True)
+        raise CommandError(_("%(count)s problem(s) found; nothing was imported") % {"count": count}) from None

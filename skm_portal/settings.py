@@ -5,10 +5,12 @@ else. Production sets DATABASE_URL, CELERY_BROKER_URL, DJANGO_SECRET_KEY, DJANGO
 and DJANGO_ALLOWED_HOSTS.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +20,18 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The placeholder of .env.example: a copied example must not run with a key everybody can read.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string-of-at-least-fifty-characters"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=1 for development).")
     SECRET_KEY = "development-only-insecure-key"
+if SECRET_KEY.strip() == EXAMPLE_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is still the placeholder of .env.example; set a long random key of your own, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 INSTALLED_APPS = [
@@ -36,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "units",
     "surveys",
     "reports",
@@ -51,8 +61,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, Django admin included
+# (its pages need neither: its scripts are files and set styles through the DOM, which CSP allows).
+# Values come into pages as attributes (data-pct, SVG x/width), never as style="...".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF],
+        "style-src": [csp_constants.SELF],
+        "img-src": [csp_constants.SELF, "data:"],  # Bootstrap's form icons are data: SVGs
+        "font-src": [csp_constants.SELF],
+        "connect-src": [csp_constants.SELF],
+        "worker-src": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+    }
+}
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Brute-force protection of the login: 5 failures per user name and address lock it for 30 minutes.
@@ -62,6 +92,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_CLIENT_IP_CALLABLE = "skm_portal.clients.client_address"
+AXES_USERNAME_CALLABLE = "units.forms.lockout_username"  # bounded, as its table column
 AXES_VERBOSE = False
 
 ROOT_URLCONF = "skm_portal.urls"
@@ -114,6 +145,18 @@ USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
+# Request bodies: form fields (everything but files) at most 256 KiB; the questionnaire needs a few KB,
+# the largest staff text (the privacy notice, 20.000 characters) under 240 KB even in 4-byte characters.
+# A larger body is refused with a 400 page before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Files: skm_portal.uploads refuses an upload larger than its view's limit (@upload_limit; none
+# elsewhere) from its Content-Length, or while it streams, before Django's own handlers store it.
+FILE_UPLOAD_HANDLERS = [
+    "skm_portal.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "staticfiles")
@@ -156,9 +199,16 @@ SKM_REPORT_MAX_ATTEMPTS = 3
 
 # The public questionnaire.
 SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # per client and unit
-# Behind a reverse proxy, the header it puts the client address in (e.g. X-Forwarded-For;
-# its last entry is used, the one the proxy itself added). Empty: the connection's address.
-SKM_CLIENT_IP_HEADER = env.str("SKM_CLIENT_IP_HEADER", default="")
+# The reverse proxies (comma-separated addresses or CIDR networks) whose header SKM_CLIENT_IP_HEADER
+# names the client: read only on connections from them, from its right end (skm_portal.clients).
+# Empty (the default): no header is trusted, the connection's own address is the client.
+SKM_TRUSTED_PROXIES = env.list("SKM_TRUSTED_PROXIES", default=[])
+for _proxy in SKM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"SKM_TRUSTED_PROXIES: {_proxy!r} is not an address or CIDR network") from _error
+SKM_CLIENT_IP_HEADER = env.str("SKM_CLIENT_IP_HEADER", default="X-Forwarded-For")
 # Key of the one-way hash kept instead of client addresses; defaults to one derived from SECRET_KEY.
 SKM_CLIENT_HASH_KEY = env.str("SKM_CLIENT_HASH_KEY", default="")
 # A questionnaire kept offline on a phone is accepted up to this many days after it was filled in,
@@ -172,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-client-hashes": {"task": "surveys.purge_client_hashes", "schedule": crontab(hour=2, minute=30)},
 }
 
-# Data-quality flags (reports/quality.py; the help page explains each). A flag only warns:
+# Data-quality flags (reports/selectors/flags.py; the help page explains each). A flag only warns:
 # it never hides or deletes a response.
 SKM_FLAG_BURST_RESPONSES = env.int("SKM_FLAG_BURST_RESPONSES", default=5)  # online, one client, one unit...
 SKM_FLAG_BURST_MINUTES = env.int("SKM_FLAG_BURST_MINUTES", default=10)  # ...within this many minutes

@@ -1,7 +1,6 @@
 """The URLconf: each app's pages (by module name, so this package imports no app), login, admin, health."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from skm_portal.health import health
@@ -11,8 +10,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("units.urls")),
     path("", include("reports.urls")),
-    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("units.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("sehat/", health, name="health"),

@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from surveys.models import ImportBatch, Period, Response, UnitPeriod, Unsur
+from surveys.services.periods import period_held
 
 
 @admin.register(Period)
@@ -57,9 +61,53 @@ class ResponseAdmin(admin.ModelAdmin):
         return False  # published figures never lose their responses
 
 
+class UnitPeriodAdminForm(forms.ModelForm):
+    """Refuses a locked period, read again under its row lock (the admin saves in one transaction)."""
+
+    class Meta:
+        model = UnitPeriod
+        fields = ["unit", "period", "populasi", "metode"]
+
+    def clean(self):
+        data = super().clean()
+        period = data.get("period")
+        if period is not None and period_held(period).is_locked:
+            raise forms.ValidationError(
+                _("Period %(kode)s is locked: its report can no longer change.") % {"kode": period.kode}
+            )
+        return data
+
+
 @admin.register(UnitPeriod)
 class UnitPeriodAdmin(admin.ModelAdmin):
+    """What a unit declares per period; a locked period's settings are published with its report
+    (its population moves the public 95 % interval), so they are read-only here as in the portal
+    (surveys.services.periods.unit_period_update)."""
+
+    form = UnitPeriodAdminForm
     list_display = ("unit", "period", "populasi", "metode")
     list_filter = ("period",)
     search_fields = ("unit__kode", "unit__nama")
     autocomplete_fields = ("unit",)
+    list_select_related = ("unit", "period")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "period":
+            kwargs["queryset"] = Period.objects.exclude(status=Period.Status.LOCKED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.period.is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Also asked per object when a unit is deleted with its settings (the cascade is refused).
+        if obj is not None and obj.period.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(period__status=Period.Status.LOCKED).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from skm_portal.forms import FieldsOnly
 from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Sex, UnitPeriod, Unsur
-from surveys.rules import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN
+from surveys.rules import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN, saran_problem
 from surveys.semesters import semester_dates
 
 HONEYPOT_FIELD = "website"
@@ -99,6 +99,12 @@ class QuestionnaireForm(forms.Form):
             "dikirim_pada",
             Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
         ]
+
+    def clean_saran(self) -> str:
+        saran = self.cleaned_data["saran"]
+        if problem := saran_problem(saran):
+            raise forms.ValidationError(problem)
+        return saran
 
     def renew_submission_id(self) -> None:
         """A missing or tampered hidden field: give the re-rendered form a fresh id, no filling time, and say so."""

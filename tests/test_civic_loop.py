@@ -166,7 +166,7 @@ def test_the_public_followup_page_shows_plan_and_progress_and_no_private_evidenc
     html = response.content.decode()
     assert response.status_code == 200
     assert "Menambah loket antrean" in html and "Pelatihan petugas" in html
-    assert 'style="width: 80%"' in html and 'style="width: 40%"' in html
+    assert 'data-pct="80"' in html and 'data-pct="40"' in html
     assert "60,00%" in html  # the realization: mean progress
     assert reverse("public_evidence", args=[public.pk]) in html
     assert reverse("public_evidence", args=[private.pk]) not in html

@@ -37,8 +37,10 @@ def test_the_archive_export_reimports_as_it_is(reference_units, tmp_path):
     exported = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["kode_unit"] for r in exported] == ["UPP016", "UPP001"]
     assert exported[1]["tanggal"] == "2023-09-09 16:45" and exported[1]["umur"] == "71"
-    assert exported[0]["saran"] == "=1+1 bukan rumus" and exported[0]["cara_pengisian"] == "import"
+    # Inert in a spreadsheet: the apostrophe marks text, as spreadsheets themselves do.
+    assert exported[0]["saran"] == "'=1+1 bukan rumus" and exported[0]["cara_pengisian"] == "import"
     assert "f" * 64 not in out.read_text()
     Response.objects.all().delete()
     call_command("import_responses", str(out), "--period", "2023-S2", stdout=io.StringIO())
     assert sorted(Response.objects.values_list("unit__kode", "umur")) == [("UPP001", 71), ("UPP016", 34)]
+    assert Response.objects.get(unit__kode="UPP016").saran == "=1+1 bukan rumus"  # the same text again

@@ -20,12 +20,13 @@ from django.core.management import call_command
 from reports import charts
 from reports.demo.reference import load_reference_units
 from reports.documents.data import report_data
-from reports.models import FrontMatter, HistoricalIkm, PrioritasUnsur
+from reports.models import FrontMatter, HistoricalIkm, PeriodSnapshot, PrioritasUnsur
 from reports.pdf.city import city_report_pdf
 from reports.pdf.formatting import fill, paragraphs, semester_label
 from reports.pdf.unit import unit_report_pdf
 from reports.selectors.results import unit_results
 from reports.selectors.verification import period_verify
+from reports.services.locking import period_lock
 from reports.tanggal import collection_window, tanggal_indonesia
 from surveys.models import Period, Response
 from tests.conftest import import_rows, pdf_text, response_row
@@ -98,7 +99,7 @@ def test_indonesian_words_and_placeholders():
     assert (
         fill("Pemerintah {kota}: {ikm} {tidak_dikenal}", values) == "Pemerintah Kota Pekalongan: 90,69 {tidak_dikenal}"
     )
-    assert fill("kurung { terbuka {kota}", values) == "kurung { terbuka {kota}"  # printed as written
+    assert fill("kurung { terbuka {kota}", values) == "kurung { terbuka Kota Pekalongan"  # a stray brace stays
     assert paragraphs("satu\ndua\n\n\ntiga\r\n") == ["satu dua", "tiga"]
 
 
@@ -116,11 +117,14 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     assert snapshot == period.snapshot.data
     assert (snapshot["overall"]["ikm"], snapshot["overall"]["realization"]) == (90.69, 88.41)
     assert period_verify(period).ok
-    FrontMatter.objects.create(
-        period=period, tanggal=date(2024, 1, 31), penandatangan_nama="Dr. H. Contoh Wali, M.Si."
+    # The city's words and history as entered before locking: the lock's snapshot keeps them.
+    PeriodSnapshot.objects.filter(period=period).delete()
+    FrontMatter.objects.update_or_create(
+        period=period, defaults={"tanggal": date(2024, 1, 31), "penandatangan_nama": "Dr. H. Contoh Wali, M.Si."}
     )
     for label, urutan, ikm in (("2018", 201800, "84.12"), ("2022", 202200, "91.10")):
         HistoricalIkm.objects.create(label=label, urutan=urutan, ikm=Decimal(ikm))
+    period_lock(kode=period.kode)
     Unit.objects.filter(kode="UPP079").update(nama=f"Puskesmas {SCRIPT}")
     newest = (
         Response.objects.filter(period=period, unit__kode="UPP017")

@@ -167,6 +167,7 @@ def test_the_rate_limit_is_per_client_and_unit(open_period, client, settings):
 def test_the_rate_limit_holds_behind_a_reverse_proxy(open_period, client, settings):
     settings.SKM_SUBMISSIONS_PER_HOUR = 2
     settings.SKM_CLIENT_IP_HEADER = "X-Forwarded-For"
+    settings.SKM_TRUSTED_PROXIES = ["10.0.0.2"]
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     # The client may forge earlier entries; the proxy's own (last) entry decides.
     forged = [

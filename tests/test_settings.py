@@ -50,3 +50,30 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def run_check(**variables: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "skm_portal.settings", **variables}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_placeholder_key_of_the_example_environment_is_refused():
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if "=" in line and line[0] != "#"
+    )
+    placeholder = example["DJANGO_SECRET_KEY"]
+    for debug in ("0", "1"):  # a copied .env.example, in production or not
+        result = run_check(DJANGO_DEBUG=debug, DJANGO_SECRET_KEY=placeholder)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured" in result.stderr and ".env.example" in result.stderr
+
+
+def test_trusted_proxies_must_be_addresses_or_networks():
+    assert run_check(DJANGO_DEBUG="1", SKM_TRUSTED_PROXIES="10.0.0.0/8, 2001:db8::/32,127.0.0.1").returncode == 0
+    result = run_check(DJANGO_DEBUG="1", SKM_TRUSTED_PROXIES="10.0.0.0/8,proxy.example")
+    assert result.returncode != 0 and "SKM_TRUSTED_PROXIES" in result.stderr

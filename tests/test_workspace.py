@@ -308,7 +308,7 @@ def test_periods_are_created_opened_and_locked_with_an_audit_trail(city_admin):
     assert (str(period.tanggal_mulai), period.status) == ("2027-01-01", "draft")
     assert "YYYY-S1" in city_admin.post(reverse("surveys:periods"), {"kode": "2027-3"}).content.decode()
     city_admin.post(reverse("surveys:period_open", args=["2027-S1"]))
-    city_admin.post(reverse("reports:period_lock", args=["2027-S1"]))
+    city_admin.post(reverse("reports:period_lock", args=["2027-S1"]), {"konfirmasi": "on", "kode": "2027-S1"})
     assert Period.objects.get(kode="2027-S1").status == "locked"
     city_admin.post(reverse("surveys:period_open", args=["2027-S1"]))
     assert Period.objects.get(kode="2027-S1").status == "locked"

@@ -3,7 +3,8 @@
 It reproduces the structure of the reference report (Laporan Pelaksanaan SKM Kota Pekalongan
 Semester II 2023): cover, DAFTAR ISI, KATA PENGANTAR, BAB I, BAB II, BAB III (the unit table on A4
 landscape pages and the trend of the city IKM), BAB V and LAMPIRAN. Figures come from
-reports.selectors (the exact formulas of reports.skm), the words from the period's FrontMatter.
+reports.selectors (the exact formulas of reports.skm), the words from the period's FrontMatter (a locked
+period's from its snapshot, with the history points of its trend: a published report does not move).
 The context is built by the small functions below, one per part of the report; the templates
 under templates/reports/pdf/ format the exact numbers.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -39,6 +41,7 @@ from reports.selectors.demographics import demographics
 from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
 from reports.selectors.quality_notes import quality_notes
 from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
+from reports.selectors.snapshot_contents import front_matter_of_snapshot, historical_ikm_of_snapshot
 from reports.tanggal import collection_window, tanggal_indonesia
 from skm_portal.pdf import render_pdf
 from surveys.models import Period
@@ -132,7 +135,7 @@ def _windows(results: list[UnitResult]) -> dict[str, str]:
     }
 
 
-def _texts(front: FrontMatter, city: CityResult, period: Period) -> dict[str, Any]:
+def _texts(front: FrontMatter, city: CityResult, period: Period, signed_on: date) -> dict[str, Any]:
     """The editable words with their placeholders filled from the figures."""
     values = {
         "kota": front.kota,
@@ -153,16 +156,20 @@ def _texts(front: FrontMatter, city: CityResult, period: Period) -> dict[str, An
         "manfaat": MANFAAT,
         "signature": {
             "tempat": front.tempat,
-            "tanggal": tanggal_indonesia(front.tanggal or timezone.localdate()),
+            "tanggal": tanggal_indonesia(front.tanggal or signed_on),
             "jabatan": front.penandatangan_jabatan,
             "nama": front.penandatangan_nama,
         },
     }
 
 
-def _trend(period: Period, city: CityResult, kota: str) -> dict[str, Any]:
-    """BAB IV: the city IKM across periods, its chart and the sentence describing it."""
-    trend = city_trend(period, city.ikm)
+def _trend(period: Period, city: CityResult, kota: str, frozen: PeriodSnapshot | None) -> dict[str, Any]:
+    """BAB IV: the city IKM across periods, its chart and the sentence describing it (a locked
+    period's history as kept at locking)."""
+    if frozen is None:
+        trend = city_trend(period, city.ikm)
+    else:
+        trend = city_trend(period, city.ikm, history=historical_ikm_of_snapshot(frozen), locked_at=frozen.created_at)
     chart = None
     if trend:
         svg = charts.line_chart_svg(
@@ -197,7 +204,11 @@ def city_report_context(
 ) -> dict[str, Any]:
     """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
     step(progress, "Mengumpulkan data", 10)
-    front = front_matter_for(period)
+    snapshot = PeriodSnapshot.objects.filter(period=period).first()
+    frozen = snapshot if period.is_locked and snapshot is not None else None  # what was published
+    front = front_matter_of_snapshot(frozen) if frozen else front_matter_for(period)
+    # Without a date of signature: the day of locking for a published report, else today.
+    signed_on = timezone.localdate(frozen.created_at) if frozen else timezone.localdate()
     all_results = unit_results(period=period)
     results = [r for r in all_results if r.respondents]
     city = city_result(results)
@@ -216,7 +227,7 @@ def city_report_context(
         "year": str(period.tanggal_mulai.year),
         "title": f"Laporan Pelaksanaan Survei Kepuasan Masyarakat (SKM) {semester}",
         "header_text": f"Laporan SKM {semester} – Pemerintah {front.kota}",
-        **_texts(front, city, period),
+        **_texts(front, city, period, signed_on),
         "city": city,
         "city_kategori": city.kategori.label if city.kategori else "–",
         "city_realisasi": skm.mean(realisasi.values()) if realisasi else None,
@@ -229,12 +240,12 @@ def city_report_context(
         "distributions": distribution_tables(demographics(period=period), with_charts=True),
         "unsur_legend": [(code, labels.get(code, code)) for code in UNSUR_CODES],
         "unsur_chart": unsur_chart(city.unsur, city.ikm, f"IKM {front.kota} {fmt(city.ikm)}", width=10.0, height=2.3),
-        **_trend(period, city, front.kota),
+        **_trend(period, city, front.kota, frozen),
         **_conclusions(results, rows, labels),
         # The internal edition adds the annex "Catatan kualitas data"; the public one leaves it out.
         "quality": None if public_edition else quality_notes(period=period, results=all_results),
         "wide_interval": settings.SKM_WIDE_INTERVAL,
-        "snapshot": PeriodSnapshot.objects.filter(period=period).first(),
+        "snapshot": snapshot,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -42,19 +43,16 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
-class _Placeholders(dict):
-    """format_map mapping that leaves unknown placeholders as they are."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+# The named placeholders an editable text may use (FrontMatter's docstring); nothing else is filled.
+PLACEHOLDERS = ("kota", "periode", "jumlah_unit", "jumlah_responden", "ikm", "kategori", "nomor_surat")
+_PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """The text with {kota} {periode} ... filled; a text with stray braces is printed unfilled."""
-    try:
-        return text.format_map(_Placeholders(values))
-    except (ValueError, IndexError, AttributeError):
-        return text
+    """The text with {kota} {periode} ... (PLACEHOLDERS) replaced by their values, in one pass (a value
+    is never filled in turn). Anything else in braces, {kota[x]}, {kota.upper}, {0} or a stray brace,
+    stays as it is written: user text is never a template."""
+    return _PLACEHOLDER.sub(lambda match: str(values.get(match[1], match[0])), text)
 
 
 def svg_data_uri(svg: str) -> str:

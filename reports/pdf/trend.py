@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from fractions import Fraction
 from itertools import pairwise
 
@@ -18,10 +19,21 @@ class TrendPoint:
     ikm: Fraction | float
 
 
-def city_trend(period: Period, current_ikm: Fraction | None) -> list[TrendPoint]:
+def city_trend(
+    period: Period,
+    current_ikm: Fraction | None,
+    *,
+    history: list[HistoricalIkm] | None = None,
+    locked_at: datetime | None = None,
+) -> list[TrendPoint]:
     """The city IKM across periods: the historical values from before the portal, then every
-    locked portal period before this one (with responses), then this period."""
+    locked portal period before this one (with responses), then this period.
+
+    A locked period's report passes the history kept in its snapshot and the time it was locked,
+    so that neither a history value nor a period locked later changes a published report."""
     portal = Period.objects.filter(status=Period.Status.LOCKED, tanggal_mulai__lt=period.tanggal_mulai)
+    if locked_at is not None:
+        portal = portal.exclude(snapshot__created_at__gt=locked_at)
     portal_points = []
     for earlier in portal.order_by("tanggal_mulai"):
         value = city_result(unit_results(period=earlier)).ikm
@@ -30,12 +42,10 @@ def city_trend(period: Period, current_ikm: Fraction | None) -> list[TrendPoint]
     if current_ikm is not None:
         portal_points.append(TrendPoint(period.kode, current_ikm))
     portal_labels = {p.label for p in portal_points}
-    history = [
-        TrendPoint(h.label, Fraction(h.ikm))
-        for h in HistoricalIkm.objects.order_by("urutan")
-        if h.label not in portal_labels
-    ]
-    return history + portal_points
+    if history is None:
+        history = list(HistoricalIkm.objects.order_by("urutan"))
+    before = [TrendPoint(h.label, Fraction(h.ikm)) for h in history if h.label not in portal_labels]
+    return before + portal_points
 
 
 def trend_shape(points: list[TrendPoint]) -> str | None:

@@ -4,6 +4,11 @@ Anonymized (no client hash, no suggestion, no ids; the day instead of the time, 
 instead of ages, so a respondent is not re-identified), UTF-8, LF line ends, one header line,
 rows ordered by unit code, then by all their values as text (compared by code point), so the
 same responses always give the same bytes and SHA-256.
+
+Format versions (a snapshot keeps the version its hashes were taken of, so verifying recomputes
+the same bytes): 1, text cells as stored; 2 (since security review issue 15), every text cell a
+spreadsheet would run as a formula (starting with = + - @, tab or carriage return) gets a leading
+apostrophe (skm_portal.spreadsheets.csv_safe), before the rows are ordered.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from django.db.models.functions import Collate
 from django.utils import timezone
 
 from reports.selectors.demographics import kelompok_umur
+from skm_portal.spreadsheets import csv_safe
 from surveys.models import UNSUR_FIELDS, Period, Response, filled_at
+
+CANONICAL_CSV_VERSIONS = (1, 2)
+CANONICAL_CSV_VERSION = 2  # what a new lock writes
 
 CANONICAL_COLUMNS = (
     "kode_unit",
@@ -46,9 +55,13 @@ _CANONICAL_FIELDS = (
 _BYTEWISE = {"postgresql": "C", "sqlite": "BINARY"}
 
 
-def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[str, str], int]:
-    """Write the period's canonical responses CSV; returns its SHA-256, the SHA-256 of each
-    unit's rows (keyed by unit code) and the number of rows. Streamed one unit at a time."""
+def canonical_csv_write(*, period: Period, output: BinaryIO, version: int) -> tuple[str, dict[str, str], int]:
+    """Write the period's canonical responses CSV in format `version` (see the module's docstring);
+    returns its SHA-256, the SHA-256 of each unit's rows (keyed by unit code) and the number of
+    rows. Streamed one unit at a time."""
+    if version not in CANONICAL_CSV_VERSIONS:
+        raise ValueError(f"unknown canonical CSV format version {version}")
+    neutralize = version >= 2
     collation = _BYTEWISE.get(connection.vendor)
     rows = (
         Response.objects.filter(period=period)
@@ -77,9 +90,8 @@ def canonical_csv_write(*, period: Period, output: BinaryIO) -> tuple[str, dict[
             if current is not None:
                 emit_unit(current, lines)
             current, lines = kode, []
-        lines.append(
-            (kode, timezone.localtime(waktu).strftime("%Y-%m-%d"), kelompok_umur(umur), *(str(v) for v in rest))
-        )
+        values = (kode, timezone.localtime(waktu).strftime("%Y-%m-%d"), kelompok_umur(umur), *(str(v) for v in rest))
+        lines.append(tuple(csv_safe(v) for v in values) if neutralize else values)
         count += 1
     if current is not None:
         emit_unit(current, lines)

@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from reports.models import FrontMatter, HistoricalIkm
+from surveys.exceptions import PeriodLocked
+from surveys.services.periods import period_held
 from units.services.audit import audit_record
 
 
+@transaction.atomic
 def front_matter_save(*, front_matter: FrontMatter, user: Any) -> FrontMatter:
+    """Save a period's report words; a locked period's are published with its report and never change.
+
+    The period is read again under its row lock (surveys.services.periods.period_held), so locking
+    waits for a save in progress and a save after the lock is refused."""
+    period = period_held(front_matter.period)
+    if period.is_locked:
+        raise PeriodLocked(_("Period %(kode)s is locked: its report can no longer change.") % {"kode": period.kode})
     front_matter.save()
-    audit_record(user=user, action="pengantar_laporan", periode=front_matter.period.kode)
+    audit_record(user=user, action="pengantar_laporan", periode=period.kode)
     return front_matter
 
 
 def historical_ikm_add(*, item: HistoricalIkm, user: Any) -> HistoricalIkm:
+    """A history point; locked periods keep the points they were locked with (their snapshot)."""
     item.save()
     audit_record(user=user, action="riwayat_ikm", detail=f"{item.label}: {item.ikm}")
     return item

@@ -43,9 +43,9 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
 
 def _chosen_period(form: PeriodChoiceForm) -> Period | None:
     """The period of `?periode=`, else the one a dashboard opens on; 404 for one that does not exist."""
-    if not form.is_valid():
+    if not form.is_valid() and "periode" in form.errors:
         raise Http404("unknown period")
-    return form.cleaned_data["periode"] or period_shown_first()
+    return form.cleaned_data.get("periode") or period_shown_first()
 
 
 @login_required
@@ -55,7 +55,7 @@ def unit_dashboard_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
     period = _chosen_period(query)
     if period is None:
         return render(request, "reports/unit_no_period.html", {"unit": unit})
-    saran_query = query.cleaned_data["q"]
+    saran_query = query.cleaned_data.get("q", "")  # a search with a NUL finds nothing to look for
     data = unit_dashboard(unit=unit, period=period, saran_query=saran_query)
     values = data.result.unsur or ()
     unsur_rows = [

@@ -11,9 +11,16 @@ from reports.models import TindakLanjut
 from reports.services.realisasi import EVIDENCE_CONTENT_TYPES
 from surveys.models import Period
 
+# Uploaded by a unit, shown to others: whatever a file holds runs in no origin of the portal
+# (sandbox: no scripts, no forms, a unique origin) and loads nothing. Inline style only for the
+# browser's own image viewer, which centres and zooms the image with it (harmless without scripts).
+EVIDENCE_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+INLINE_EVIDENCE_TYPES = {"image/jpeg", "image/png"}  # a PDF is downloaded, never opened in the portal's origin
+
 
 def evidence_file_response(tindak_lanjut: TindakLanjut) -> FileResponse:
-    """An action's evidence file, served as the type its content was checked to be."""
+    """An action's evidence file, served as the type its content was checked to be: images inline,
+    anything else (PDF) as an attachment, under a sandboxing Content-Security-Policy."""
     if not tindak_lanjut.bukti_file:
         raise Http404("no evidence file")
     extension = tindak_lanjut.bukti_file.name.rsplit(".", 1)[-1]
@@ -21,9 +28,11 @@ def evidence_file_response(tindak_lanjut: TindakLanjut) -> FileResponse:
     response = FileResponse(
         tindak_lanjut.bukti_file.open("rb"),
         content_type=content_type,
+        as_attachment=content_type not in INLINE_EVIDENCE_TYPES,
         filename=f"bukti-{tindak_lanjut.pk}.{extension}",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = EVIDENCE_CSP  # the site's policy (CSPMiddleware) leaves it
     return response
 
 

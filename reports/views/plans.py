@@ -15,8 +15,9 @@ from reports.forms import PrioritasForm, RealisasiForm, TindakLanjutForm
 from reports.models import PrioritasUnsur
 from reports.selectors.results import unit_results
 from reports.services.plans import prioritas_set, tindak_lanjut_add, tindak_lanjut_delete
-from reports.services.realisasi import realisasi_open, realisasi_record
+from reports.services.realisasi import EVIDENCE_MAX_BYTES, realisasi_open, realisasi_record
 from reports.views.dashboards import unit_dashboard_url
+from skm_portal.uploads import refuse_upload_on_form, upload_limit, upload_refused
 from surveys.models import Period
 from surveys.selectors.periods import next_period
 from surveys.selectors.unsur import unsur_list
@@ -88,12 +89,14 @@ def tindak_lanjut_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:rencana", unit_kode=unit.kode, periode_kode=period.kode)
 
 
+@upload_limit(EVIDENCE_MAX_BYTES)
 @login_required
 def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
     tindak_lanjut = tindak_lanjut_for_user(request.user, pk)
+    posted = request.method == "POST"
     form = RealisasiForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if posted else None,
+        request.FILES if posted else None,
         initial={
             "progres": tindak_lanjut.progres,
             "bukti_tautan": tindak_lanjut.bukti_tautan,
@@ -101,7 +104,10 @@ def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     period = tindak_lanjut.prioritas.period
-    if request.method == "POST" and form.is_valid():
+    if posted and upload_refused(request):
+        # Refused while it arrived (skm_portal.uploads): nothing is saved, not even the progress.
+        refuse_upload_on_form(form, "bukti_file", _("The evidence file is larger than 10 MB."))
+    elif posted and form.is_valid():
         try:
             realisasi_record(user=request.user, tindak_lanjut=tindak_lanjut, **form.cleaned_data)
         except ValidationError as error:

@@ -11,17 +11,23 @@ from reports.forms import FrontMatterForm, HistoricalIkmDeleteForm, HistoricalIk
 from reports.models import HistoricalIkm
 from reports.pdf.parts import front_matter_for
 from reports.services.report_texts import front_matter_save, historical_ikm_add, historical_ikm_delete
+from surveys.exceptions import PeriodLocked
 from surveys.models import Period
 from units.access import city_admin_required
 
 
 @city_admin_required
 def front_matter_view(request: HttpRequest, periode_kode: str) -> HttpResponse:
+    """The report's words; a locked period's are shown read-only (the service refuses a save)."""
     period = get_object_or_404(Period, kode=periode_kode)
-    form = FrontMatterForm(request.POST or None, instance=front_matter_for(period))
+    form = FrontMatterForm(request.POST or None, instance=front_matter_for(period), read_only=period.is_locked)
     if request.method == "POST" and form.is_valid():
-        front_matter_save(front_matter=form.save(commit=False), user=request.user)
-        messages.success(request, _("The report texts are saved."))
+        try:
+            front_matter_save(front_matter=form.save(commit=False), user=request.user)
+        except PeriodLocked as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The report texts are saved."))
         return redirect("reports:front_matter", periode_kode=period.kode)
     return render(request, "reports/front_matter.html", {"form": form, "period": period})
 

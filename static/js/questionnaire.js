@@ -180,9 +180,40 @@
     if (!busy) submit();
   });
 
+  // Shown again from the back-forward cache (Back after sending, on a device the next respondent
+  // uses): nothing of the previous respondent may be there, not even as the values a page re-shown
+  // with errors carries as its defaults, so form.reset() alone is not enough. The page is also
+  // served with Cache-Control: no-store and autocomplete="off", so that without JavaScript the
+  // browser brings a fresh form instead.
+  function clearForm() {
+    form.reset();
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.type === "radio" || field.type === "checkbox") {
+        field.checked = false;
+      } else if (field.tagName === "SELECT") {
+        var blank = Array.prototype.findIndex.call(field.options, function (option) { return option.value === ""; });
+        field.selectedIndex = blank >= 0 ? blank : 0;
+      } else if (field.tagName === "TEXTAREA" || ["text", "number", "email", "tel", "search"].indexOf(field.type) >= 0) {
+        field.value = "";
+      }
+      field.classList.remove("is-invalid");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll(".invalid-feedback"), function (feedback) { feedback.hidden = true; });
+    var errors = document.getElementById("kuesioner-errors");
+    if (errors) errors.hidden = true;
+    openForm();
+    busy = false;
+    button.disabled = false;
+    note = "";
+  }
+
   if (form) {
     openForm();
-    window.addEventListener("pageshow", function (event) { if (event.persisted) openForm(); });
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      clearForm();
+      flushAndRender();
+    });
   }
   window.addEventListener("online", flushAndRender);
   setInterval(flushAndRender, 60000);

@@ -7,7 +7,8 @@
     fetch(box.dataset.statusUrl, { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (job) {
-        bar.style.width = job.percent + "%";
+        // The width comes from interval.css by data-pct (the Content-Security-Policy allows no style attribute).
+        bar.dataset.pct = String(Math.min(100, Math.max(0, Math.round(job.percent) || 0)));
         bar.textContent = job.percent + "%";
         bar.parentElement.setAttribute("aria-valuenow", job.percent);
         document.getElementById("job-stage").textContent = job.stage || job.state_label;

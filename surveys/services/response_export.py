@@ -7,6 +7,7 @@ from typing import TextIO
 
 from django.utils import timezone
 
+from skm_portal.spreadsheets import csv_safe
 from surveys.models import RESPONSE_CONTENT_FIELDS, Period, Response, filled_at
 from surveys.services.response_import import RESPONSE_COLUMNS
 
@@ -14,7 +15,9 @@ from surveys.services.response_import import RESPONSE_COLUMNS
 def responses_export_csv(*, period: Period, output: TextIO) -> int:
     """Write the period's responses as CSV in the import format (plus the channel), streamed.
 
-    The file re-imports as it is; the keyed client hash never leaves the database.
+    The file re-imports as it is (a text a spreadsheet would run as a formula carries the
+    apostrophe of skm_portal.spreadsheets, which the import takes off); the keyed client hash never
+    leaves the database.
     """
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow([*RESPONSE_COLUMNS, "cara_pengisian"])
@@ -28,6 +31,6 @@ def responses_export_csv(*, period: Period, output: TextIO) -> int:
     count = 0
     for values in rows.iterator(chunk_size=5000):
         stamp = timezone.localtime(values[1]).strftime("%Y-%m-%d %H:%M")
-        writer.writerow([values[0], stamp, *values[2:]])
+        writer.writerow([csv_safe(value) for value in (values[0], stamp, *values[2:])])
         count += 1
     return count

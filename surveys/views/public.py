@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import secrets
 import uuid
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from skm_portal.clients import client_address
+from skm_portal.uploads import upload_refused
 from surveys.clients import client_hash
 from surveys.exceptions import PeriodLocked, SubmissionRefused
 from surveys.forms import QuestionnaireForm
@@ -30,6 +32,9 @@ from surveys.services.submissions import response_submit
 from units.models import Unit
 
 RATE_WINDOW_SECONDS = 3600
+# See thanks(): no identifier, only a random value that changes; gone after an hour.
+SENT_COOKIE = "skm_terkirim"
+SENT_COOKIE_MAX_AGE = 3600
 
 
 def _public_unit(unit_kode: str) -> Unit:
@@ -39,10 +44,13 @@ def _public_unit(unit_kode: str) -> Unit:
     return unit
 
 
+@never_cache  # a shared device: Back after sending must not bring the previous respondent's page
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     """The form; a post from its script (Accept: application/json, possibly sent long after from
-    the device's queue) gets a JSON answer, a plain post a page, with the same rules."""
+    the device's queue) gets a JSON answer, a plain post a page, with the same rules.
+    A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused with a 400 page before it is read; one with a
+    file (the form has none) is cut at the file (skm_portal.uploads) and refused here with a 413."""
     unit = _public_unit(unit_kode)
     form_kwargs = {
         "unsur": unsur_list(),
@@ -57,6 +65,8 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     answer = (
         _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
     )
+    if upload_refused(request):
+        return answer.too_large()
     # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
     # even if the unit closed or its questions changed since it was stored.
     if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
@@ -126,6 +136,9 @@ class _PageAnswer:
         response["Retry-After"] = _retry_after()
         return response
 
+    def too_large(self) -> HttpResponse:
+        return render(self.request, "400.html", status=413)
+
 
 class _JsonAnswer:
     """The outcomes of a post from the page's script, which keeps the form queued until "ok" or "refused"."""
@@ -144,6 +157,10 @@ class _JsonAnswer:
     def refused(self, message: str, closed: bool = False) -> HttpResponse:
         return JsonResponse({"status": "refused", "message": message}, status=409)
 
+    def too_large(self) -> HttpResponse:
+        message = _("These answers are too large to be sent.")
+        return JsonResponse({"status": "refused", "message": message}, status=413)
+
     def rate_limited(self) -> HttpResponse:
         message = _("Too many questionnaires from this connection in the last hour; they will be sent later.")
         response = JsonResponse({"status": "rate_limited", "message": message}, status=429)
@@ -151,11 +168,24 @@ class _JsonAnswer:
         return response
 
 
+@never_cache
 def thanks(request: HttpRequest, unit_kode: str) -> HttpResponse:
     unit = _public_unit(unit_kode)
-    return render(
+    response = render(
         request, "surveys/thanks.html", {"unit": unit, "followup_period": latest_locked_period_answered(unit)}
     )
+    # A cookie that changes with every thank-you page: Chrome keeps even no-store pages in its
+    # back-forward cache, but drops them when a cookie changed, so Back on a shared device loads
+    # a fresh, empty form (also without JavaScript) instead of the previous respondent's answers.
+    response.set_cookie(
+        SENT_COOKIE,
+        secrets.token_urlsafe(8),
+        max_age=SENT_COOKIE_MAX_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def service_worker(request: HttpRequest) -> HttpResponse:

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from skm_portal.tabular import ImportFailed
+from skm_portal.import_problems import ImportFailed
+from skm_portal.uploads import refuse_upload_on_form, upload_limit, upload_refused
 from surveys.exceptions import PeriodLocked, SubmissionRefused
-from surveys.forms import ImportForm, PaperQuestionnaireForm, PeriodForm, PrivacyNoticeForm
+from surveys.forms import IMPORT_MAX_BYTES, ImportForm, PaperQuestionnaireForm, PeriodForm, PrivacyNoticeForm
 from surveys.models import Period, Response
 from surveys.qr import poster_pdf, qr_png, qr_svg, survey_url
 from surveys.selectors.periods import period_open_on, periods_with_respondents, writable_periods
@@ -87,13 +89,20 @@ def paper_entry(request: HttpRequest, unit_kode: str) -> HttpResponse:
     return render(request, "surveys/paper_entry.html", {"unit": unit, "period": period, "form": form})
 
 
+@upload_limit(IMPORT_MAX_BYTES)
 @login_required
 def response_import_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
-    """Upload paper questionnaires as .csv/.xlsx: the same rules and row-numbered errors as import_responses."""
+    """Upload paper questionnaires as .csv/.xlsx: the same rules and row-numbered errors as import_responses.
+    A file over the limit is refused while it arrives (skm_portal.uploads) and said so on the form."""
     unit = unit_for_user(request.user, unit_kode)
-    form = ImportForm(request.POST or None, request.FILES or None, periods=writable_periods())
-    errors: list[str] = []
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None, periods=writable_periods())
+    failure: ImportFailed | None = None
+    if posted and upload_refused(request):
+        refuse_upload_on_form(
+            form, "berkas", _("The file is larger than 50 MB; split it, or ask Bagian Organisasi to import it.")
+        )
+    elif posted and form.is_valid():
         upload, period = form.cleaned_data["berkas"], form.cleaned_data["periode"]
         try:
             batch = responses_import(
@@ -104,15 +113,18 @@ def response_import_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
                 channel=Response.Channel.PAPER,
                 unit_ids=visible_unit_ids(request.user),
             )
-        except ImportFailed as failure:
-            errors = [str(e) for e in failure.errors]
+        except ImportFailed as refused:
+            failure = refused
         else:
             messages.success(
                 request,
                 _("%(count)s responses imported into %(period)s.") % {"count": batch.row_count, "period": period.kode},
             )
-            return redirect("surveys:response_import", unit_kode=unit.kode)
-    return render(request, "surveys/response_import.html", {"unit": unit, "form": form, "errors": errors})
+            # The unit's dashboard of the period the file went into shows what arrived.
+            dashboard = reverse("reports:unit_dashboard", args=[unit.kode])
+            return redirect(f"{dashboard}?periode={period.kode}")
+    context = {"unit": unit, "form": form, "failure": failure}
+    return render(request, "surveys/response_import.html", context)
 
 
 @login_required

@@ -8,11 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from skm_portal.tabular import ImportFailed, RowError, read_table
+from skm_portal.import_problems import ERRORS_SHOWN, ImportFailed, RowError, refuse
+from skm_portal.plain_text import text_problem
+from skm_portal.tabular import read_table
 from units.models import Unit
-from units.validators import UNIT_KODE_MAX_LENGTH, validate_unit_kode
+from units.validators import UNIT_KODE_MAX_LENGTH, UNIT_KODE_MESSAGE, validate_unit_kode
 
+UNIT_COLUMNS = ("kode", "nama", "induk", "jenis")
+UNITS_MAX_ROWS = 20_000  # a province's units, several times over
 NAMA_MAX_LENGTH = Unit._meta.get_field("nama").max_length
+JENIS_MAX_LENGTH = Unit._meta.get_field("jenis").max_length
 
 
 @dataclass(frozen=True)
@@ -26,10 +31,12 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
 
     All rows or none: raises ImportFailed listing every problem.
     """
-    table = read_table(data, filename, required=("kode", "nama"))
+    table = read_table(data, filename, required=("kode", "nama"), known=UNIT_COLUMNS)
     errors: list[RowError] = []
     rows: dict[str, tuple[int, str, str, str]] = {}  # kode -> (row, nama, induk, jenis)
     for number, values in table.rows:
+        if number > UNITS_MAX_ROWS + 1:
+            raise refuse(_("the file has more than %(max)s units") % {"max": UNITS_MAX_ROWS})
         kode, nama = str(values.get("kode", "")), str(values.get("nama", ""))
         induk, jenis = str(values.get("induk", "")), str(values.get("jenis", ""))
         if not kode:
@@ -39,13 +46,7 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
                 RowError(number, "kode", _("longer than %(max)s characters") % {"max": UNIT_KODE_MAX_LENGTH})
             )
         elif not _valid_kode(kode):
-            errors.append(
-                RowError(
-                    number,
-                    "kode",
-                    _("use only letters, digits, dot, dash and underscore (it is part of the unit's web address)"),
-                )
-            )
+            errors.append(RowError(number, "kode", str(UNIT_KODE_MESSAGE)))
         elif kode in rows:
             errors.append(
                 RowError(
@@ -54,8 +55,10 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
             )
         if not nama:
             errors.append(RowError(number, "nama", _("required")))
-        elif len(nama) > NAMA_MAX_LENGTH:
-            errors.append(RowError(number, "nama", _("longer than %(max)s characters") % {"max": NAMA_MAX_LENGTH}))
+        elif problem := text_problem(nama, max_length=NAMA_MAX_LENGTH):
+            errors.append(RowError(number, "nama", problem))
+        if problem := text_problem(jenis, max_length=JENIS_MAX_LENGTH):
+            errors.append(RowError(number, "jenis", problem))
         if kode and kode not in rows:
             rows[kode] = (number, nama, induk, jenis)
 
@@ -69,7 +72,8 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
         elif _has_cycle(kode, parents):
             errors.append(RowError(number, "induk", _("%(kode)s would become its own ancestor") % {"kode": kode}))
     if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+        errors.sort(key=lambda e: e.row)
+        raise ImportFailed(errors[:ERRORS_SHOWN], len(errors))
 
     with transaction.atomic():
         units = {u.kode: u for u in Unit.objects.select_for_update()}

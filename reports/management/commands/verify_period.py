@@ -7,8 +7,8 @@ from surveys.models import Period
 
 class Command(BaseCommand):
     help = (
-        "Check a locked period's stored responses against the SHA-256 taken when it was locked; "
-        "exits non-zero and names the units that differ when anything changed."
+        "Check a locked period against what was kept when it was locked: its stored responses (SHA-256), "
+        "its report's words and every unit's population and method; exits non-zero and names what differs."
     )
 
     def add_arguments(self, parser):
@@ -22,8 +22,9 @@ class Command(BaseCommand):
         result = period_verify(period_obj)
         if result is None:
             raise CommandError(_("period %(kode)s has no snapshot: it is not locked yet") % {"kode": period})
-        if not result.ok:
-            raise CommandError(
+        problems = []
+        if not result.responses_ok:
+            problems.append(
                 _(
                     "period %(kode)s changed after locking: %(actual)s responses now, %(expected)s when locked; "
                     "SHA-256 %(sha)s instead of %(expected_sha)s; units that differ: %(units)s"
@@ -37,7 +38,22 @@ class Command(BaseCommand):
                     "units": ", ".join(result.differing_units),
                 }
             )
+        if result.differing_texts:
+            problems.append(
+                _("period %(kode)s: report texts changed after locking: %(fields)s")
+                % {"kode": period, "fields": ", ".join(result.differing_texts)}
+            )
+        if result.differing_settings:
+            problems.append(
+                _("period %(kode)s: population or method changed after locking: %(units)s")
+                % {"kode": period, "units": "; ".join(str(change) for change in result.differing_settings)}
+            )
+        if problems:
+            raise CommandError("\n".join(problems))
         self.stdout.write(
-            _("period %(kode)s: %(rows)s responses match the snapshot taken at locking (SHA-256 %(sha)s)")
+            _(
+                "period %(kode)s: %(rows)s responses, the report texts and the unit settings match the snapshot "
+                "taken at locking (SHA-256 %(sha)s)"
+            )
             % {"kode": period, "rows": result.actual_rows, "sha": result.actual_sha256}
         )

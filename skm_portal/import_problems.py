@@ -1,0 +1,80 @@
+"""The problems of an import: row-numbered, the first ERRORS_SHOWN listed, all of them counted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import ngettext
+
+ERRORS_SHOWN = 100
+
+Message = str | Callable[[], str]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # None: the problem is the file's, not one row's
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return f"file: {self.problem}"
+        return f"row {self.row}: {self.column}: {self.problem}"
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; nothing was written. Carries the first problems found and how many
+    there were in all."""
+
+    def __init__(self, errors: Sequence[RowError], total: int | None = None):
+        self.errors = list(errors)
+        self.total = max(total or 0, len(self.errors))
+        super().__init__("\n".join(self.lines()))
+
+    @property
+    def more(self) -> int:
+        """Problems found but not listed."""
+        return self.total - len(self.errors)
+
+    def lines(self) -> list[str]:
+        """Each listed problem, then "and N more problems" when there were more."""
+        lines = [str(error) for error in self.errors]
+        if self.more:
+            more = number_format(self.more, force_grouping=True)
+            lines.append(ngettext("and %(n)s more problem", "and %(n)s more problems", self.more) % {"n": more})
+        return lines
+
+
+class Problems:
+    """The problems of one import: the first ERRORS_SHOWN kept, all of them counted."""
+
+    def __init__(self, shown: int = ERRORS_SHOWN):
+        self.shown = shown
+        self.errors: list[RowError] = []
+        self.total = 0
+
+    def add(self, error: RowError) -> None:
+        self.total += 1
+        if len(self.errors) < self.shown:
+            self.errors.append(error)
+
+    def note(self, row: int | None, column: str, message: Message) -> None:
+        """A problem whose message may be made only if it is listed (a callable): a file of a
+        million bad rows costs a count, not a million formatted sentences."""
+        self.total += 1
+        if len(self.errors) < self.shown:
+            self.errors.append(RowError(row, column, message() if callable(message) else message))
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def failure(self) -> ImportFailed:
+        return ImportFailed(self.errors, self.total)
+
+
+def refuse(problem: str, row: int | None = None, column: str = "-") -> ImportFailed:
+    """The failure of a whole file (or of its header) for one reason."""
+    return ImportFailed([RowError(row, column, problem)])

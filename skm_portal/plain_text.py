@@ -1,0 +1,21 @@
+"""Text a person typed: bounded in length and free of control characters (NUL and the rest of C0,
+DEL), which no one types and PostgreSQL refuses (NUL) or a page shows as garbage."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+# Tab and line breaks are text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_problem(text: str, *, max_length: int) -> str | None:
+    """None for acceptable text, else the problem in words for the person who entered it."""
+    if len(text) > max_length:
+        return _("longer than %(max)s characters") % {"max": max_length}
+    control = _CONTROL.search(text)
+    if control:
+        return _("contains a control character (code %(code)s); remove it") % {"code": ord(control.group())}
+    return None

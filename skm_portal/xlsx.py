@@ -1,0 +1,202 @@
+"""The first sheet of an .xlsx as rows of values, within bounds.
+
+python-calamine reads the values (about ten times openpyxl's speed, and it trusts no `<dimension>`
+record: it reads the cells that are there). But it keeps the whole used range as a dense grid,
+and it reads a formula cell without a stored result as empty. So the sheet's XML is scanned
+first, streamed in chunks: a cell right of `max_columns` or below XLSX_MAX_ROWS refuses the file
+at once (one cell at XFD1048576 would make the grid 17 billion cells), and every formula cell is
+refused with its row and column. Zip members are read no further than their limits.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from posixpath import dirname, join, normpath
+from xml.etree import ElementTree
+
+import python_calamine
+from django.utils.translation import gettext as _
+
+from skm_portal.import_problems import ERRORS_SHOWN, ImportFailed, RowError, refuse
+
+XLSX_MAX_ROWS = 200_000  # the grid in memory stays a few hundred MB; larger files go as CSV
+SHEET_XML_MAX_BYTES = 512 * 1024 * 1024  # decompressed: a zip bomb stops here
+PART_XML_MAX_BYTES = 5 * 1024 * 1024  # workbook.xml and its relations
+_CHUNK = 1024 * 1024
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# An opening tag of a row, a cell or a formula, with or without a namespace prefix.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f)(?=[\s/>])([^>]*)>")
+# The position attribute r of a cell ("B12") or a row ("12"), in either quotes. One that says anything
+# else (an entity, spaces) refuses the file: its cell could lie anywhere.
+_POSITION = re.compile(rb"\sr\s*=\s*([\"'])(.*?)\1", re.DOTALL)
+_CELL_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
+_ROW_REF = re.compile(rb"[0-9]{1,7}")
+
+
+def not_a_spreadsheet():
+    return refuse(_("the file is not an .xlsx spreadsheet"))
+
+
+def column_letters(index: int) -> str:
+    """1 -> A, 28 -> AB, 16384 -> XFD."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell_position(ref: bytes) -> tuple[int, int]:
+    """(column, row) of a cell reference such as b"AB12"."""
+    match = _CELL_REF.fullmatch(ref)
+    if match is None:
+        raise not_a_spreadsheet()
+    index = 0
+    for letter in match.group(1).upper():
+        index = index * 26 + letter - 64
+    return index, int(match.group(2))
+
+
+def _row_number(ref: bytes) -> int:
+    if not _ROW_REF.fullmatch(ref):
+        raise not_a_spreadsheet()
+    return int(ref)
+
+
+def xlsx_rows(data: bytes, *, max_columns: int) -> Iterator[list[object]]:
+    """The rows of the first sheet from row 1, each a list of cell values by column (A first)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        sheet_path = _first_sheet_path(archive)
+        formulas = _scan_sheet(archive, sheet_path, max_columns)
+        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, python_calamine.CalamineError, ValueError):
+        raise not_a_spreadsheet() from None
+    return _rows(sheet, formulas)
+
+
+class _Formulas:
+    """Where the formula cells are: the first ERRORS_SHOWN as (row, column), all of them counted."""
+
+    def __init__(self):
+        self.cells: list[tuple[int, int]] = []
+        self.total = 0
+
+    def add(self, row: int, column: int) -> None:
+        self.total += 1
+        if len(self.cells) < ERRORS_SHOWN:
+            self.cells.append((row, column))
+
+
+def _rows(sheet, formulas: _Formulas) -> Iterator[list[object]]:
+    start = sheet.start
+    if start is None:  # no cell at all
+        return
+    padding = [""] * start[1]  # calamine leaves out empty columns on the left; rows start at row 1
+    rows = sheet.iter_rows()
+    header = next(rows, None)
+    if header is None:
+        return
+    header = padding + header
+    if formulas.total:
+        names = [str(name).strip().lower() for name in header]
+        errors = [
+            RowError(
+                row,
+                names[column - 1] if 0 < column <= len(names) and names[column - 1] else column_letters(column),
+                _("formulas are not accepted; paste values only"),
+            )
+            for row, column in formulas.cells
+        ]
+        raise ImportFailed(errors, formulas.total)
+    yield header
+    for row in rows:
+        yield padding + row
+
+
+def _read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > limit:
+        raise not_a_spreadsheet()
+    with archive.open(info) as part:
+        return part.read(limit + 1)[:limit]
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str:
+    """The zip member of the workbook's first sheet (workbook.xml names it, its relations locate it)."""
+    workbook = ElementTree.fromstring(_read_part(archive, "xl/workbook.xml", PART_XML_MAX_BYTES))
+    first = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
+    if first is None:
+        raise not_a_spreadsheet()
+    relations = ElementTree.fromstring(_read_part(archive, "xl/_rels/workbook.xml.rels", PART_XML_MAX_BYTES))
+    for relation in relations.iter(f"{_PACKAGE_RELS}Relationship"):
+        if relation.get("Id") == first.get(_RELATIONSHIP_ID):
+            target = relation.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else normpath(join(dirname("xl/workbook.xml"), target))
+    raise not_a_spreadsheet()
+
+
+def _scan_sheet(archive: zipfile.ZipFile, path: str, max_columns: int) -> _Formulas:
+    """Where the sheet has formula cells; refuses a cell out of bounds. Streamed: memory stays one
+    chunk, whatever the sheet's size."""
+    scan = _SheetScan(max_columns)
+    read = 0
+    tail = b""
+    with archive.open(path) as stream:
+        while chunk := stream.read(_CHUNK):
+            read += len(chunk)
+            if read > SHEET_XML_MAX_BYTES:
+                raise refuse(_("the sheet is too large; split the file or save it as CSV"))
+            text = tail + chunk
+            cut = text.rfind(b"<")  # a tag may go on in the next chunk; '<' never appears inside one
+            text, tail = (text, b"") if cut < 0 else (text[:cut], text[cut:])
+            if len(tail) > _CHUNK:  # no tag of a sheet is that long
+                raise not_a_spreadsheet()
+            scan.feed(text)
+    scan.feed(tail)
+    return scan.formulas
+
+
+class _SheetScan:
+    """Follows the row and column of the sheet's tags as they stream by."""
+
+    def __init__(self, max_columns: int):
+        self.max_columns = max_columns
+        self.formulas = _Formulas()
+        self.row = self.column = 0
+
+    def feed(self, text: bytes) -> None:
+        for match in _TAG.finditer(text):
+            tag, attributes = match.group(1), match.group(2)
+            position = _POSITION.search(attributes)
+            if tag == b"row":
+                self.row = _row_number(position.group(2)) if position else self.row + 1
+                self.column = 0
+            elif tag == b"c":
+                if position:
+                    self.column, self.row = _cell_position(position.group(2))
+                else:
+                    self.column += 1
+                _check_bounds(self.row, self.column, self.max_columns)
+            else:  # a formula: it belongs to the cell just opened
+                self.formulas.add(self.row, self.column)
+
+
+def _check_bounds(row: int, column: int, max_columns: int) -> None:
+    if column > max_columns:
+        raise refuse(
+            _("cell %(cell)s lies right of the %(max)s columns an import reads; empty the cells to the right")
+            % {"cell": f"{column_letters(column)}{row}", "max": max_columns},
+            row=row,
+        )
+    if row > XLSX_MAX_ROWS:
+        raise refuse(
+            _("the sheet has data in row %(row)s; an .xlsx may have at most %(max)s rows (import larger files as CSV)")
+            % {"row": row, "max": XLSX_MAX_ROWS},
+        )
