@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import FrontMatter, HistoricalIkm, KatalogTindakLanjut, PrioritasUnsur, ReportJob
-from reports.services.realisasi import EVIDENCE_MAX_BYTES
+from reports.services.realisasi import BUKTI_MAX_BYTES
 from skm_portal.forms import FieldsOnly
 from surveys.models import Period, Unsur
 from units.models import Unit
@@ -112,7 +112,7 @@ class RealisasiForm(FieldsOnly, forms.Form):
 
     def clean_bukti_file(self):
         upload = self.cleaned_data.get("bukti_file")
-        if upload and upload.size > EVIDENCE_MAX_BYTES:
+        if upload and upload.size > BUKTI_MAX_BYTES:
             raise forms.ValidationError(_("The evidence file is larger than 10 MB."))
         return upload
 

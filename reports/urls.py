@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboards, evidence, help, periods, plans, report_jobs, report_texts
+from reports.views import bukti, dashboards, help, periods, rencana, report_jobs, report_texts
 
 UNIT = "kelola/unit/<unit_kode:unit_kode>"
 UNIT_PERIOD = f"{UNIT}/periode/<periode_kode:periode_kode>"
@@ -10,11 +10,11 @@ urlpatterns = [
     path("kelola/", dashboards.workspace_home, name="workspace"),
     path(f"{UNIT}/", dashboards.unit_dashboard_view, name="unit_dashboard"),
     path(f"{UNIT_PERIOD}/pengaturan/", dashboards.unit_period_settings, name="unit_period_settings"),
-    path(f"{UNIT_PERIOD}/prioritas/", plans.prioritas_view, name="prioritas"),
-    path(f"{UNIT_PERIOD}/rencana/", plans.rencana_view, name="rencana"),
-    path("kelola/tindak-lanjut/<int:pk>/hapus/", plans.tindak_lanjut_delete_view, name="tindak_lanjut_delete"),
-    path("kelola/tindak-lanjut/<int:pk>/realisasi/", plans.realisasi_view, name="realisasi"),
-    path("kelola/tindak-lanjut/<int:pk>/bukti/", evidence.bukti_view, name="bukti"),
+    path(f"{UNIT_PERIOD}/prioritas/", rencana.prioritas_view, name="prioritas"),
+    path(f"{UNIT_PERIOD}/rencana/", rencana.rencana_view, name="rencana"),
+    path("kelola/tindak-lanjut/<int:pk>/hapus/", rencana.tindak_lanjut_delete_view, name="tindak_lanjut_delete"),
+    path("kelola/tindak-lanjut/<int:pk>/realisasi/", rencana.realisasi_view, name="realisasi"),
+    path("kelola/tindak-lanjut/<int:pk>/bukti/", bukti.bukti_view, name="bukti"),
     path("kelola/saran/<int:pk>/ditangani/", dashboards.saran_handled, name="saran_handled"),
     path("kelola/kota/", dashboards.city_dashboard_view, name="city_dashboard"),
     path(

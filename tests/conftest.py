@@ -69,8 +69,8 @@ def write_csv(
 
 def write_xlsx(path: Path, rows: list[dict[str, object]], header: list[str] | None = None) -> Path:
     header = header or RESPONSE_HEADER
-    workbook = Workbook()
-    sheet = workbook.active
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
     sheet.append(header)
     for row in rows:
         sheet.append([row.get(column) for column in header])

@@ -162,26 +162,26 @@ def followed_up(locked):
 
 def test_the_public_followup_page_shows_plan_and_progress_and_no_private_evidence(followed_up, client):
     public, private = followed_up
-    response = client.get(reverse("public_followup", args=["2023-S2", "UPP016"]))
+    response = client.get(reverse("public_rencana", args=["2023-S2", "UPP016"]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Menambah loket antrean" in html and "Pelatihan petugas" in html
     assert 'data-pct="80"' in html and 'data-pct="40"' in html
     assert "60,00%" in html  # the realization: mean progress
-    assert reverse("public_evidence", args=[public.pk]) in html
-    assert reverse("public_evidence", args=[private.pk]) not in html
+    assert reverse("public_bukti", args=[public.pk]) in html
+    assert reverse("public_bukti", args=[private.pk]) not in html
     assert "Rahasia" not in html  # suggestions are never published
-    assert client.get(reverse("public_evidence", args=[public.pk])).status_code == 200
-    assert client.get(reverse("public_evidence", args=[private.pk])).status_code == 404
+    assert client.get(reverse("public_bukti", args=[public.pk])).status_code == 200
+    assert client.get(reverse("public_bukti", args=[private.pk])).status_code == 404
 
 
 def test_the_followup_page_exists_only_for_locked_periods(open_period, client):
-    assert client.get(reverse("public_followup", args=[open_period.kode, "UPP016"])).status_code == 404
+    assert client.get(reverse("public_rencana", args=[open_period.kode, "UPP016"])).status_code == 404
 
 
 def test_the_thank_you_page_links_to_the_last_followup(followed_up, open_period, client):
     html = client.get(reverse("surveys:thanks", args=["UPP016"])).content.decode()
-    assert reverse("public_followup", args=["2023-S2", "UPP016"]) in html
+    assert reverse("public_rencana", args=["2023-S2", "UPP016"]) in html
     assert "tindak lanjut dari survei sebelumnya" in html.lower()
 
 
@@ -200,9 +200,9 @@ def test_the_unit_chooses_which_evidence_is_public_when_recording_the_realizatio
     assert response.status_code == 302
     private.refresh_from_db()
     assert private.bukti_publik and private.progres == 70
-    html = client.get(reverse("public_followup", args=["2023-S2", "UPP016"])).content.decode()
-    assert reverse("public_evidence", args=[private.pk]) in html
+    html = client.get(reverse("public_rencana", args=["2023-S2", "UPP016"])).content.decode()
+    assert reverse("public_bukti", args=[private.pk]) in html
     staff.post(url, {"progres": "70"})  # unticked: private again
     private.refresh_from_db()
     assert not private.bukti_publik
-    assert client.get(reverse("public_evidence", args=[private.pk])).status_code == 404
+    assert client.get(reverse("public_bukti", args=[private.pk])).status_code == 404

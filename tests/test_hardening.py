@@ -21,7 +21,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, FakePayload, encode_
 from django.urls import reverse
 
 from reports.models import FrontMatter, TindakLanjut
-from reports.services.realisasi import EVIDENCE_MAX_BYTES
+from reports.services.realisasi import BUKTI_MAX_BYTES
 from reports.templatetags.skm_format import bar_percent, interval_bar
 from skm_portal.clients import client_address
 from surveys.forms import IMPORT_MAX_BYTES
@@ -258,7 +258,7 @@ def test_a_pdf_evidence_is_downloaded_under_a_sandbox(evidence, unit_admin):
     action = evidence("bukti.pdf", PDF)
     for response in (
         unit_admin.get(reverse("reports:bukti", args=[action.pk])),
-        Client().get(reverse("public_evidence", args=[action.pk])),
+        Client().get(reverse("public_bukti", args=[action.pk])),
     ):
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"] == f'attachment; filename="bukti-{action.pk}.pdf"'
@@ -270,7 +270,7 @@ def test_a_pdf_evidence_is_downloaded_under_a_sandbox(evidence, unit_admin):
 
 def test_an_image_evidence_stays_inline_under_a_sandbox(evidence, unit_admin):
     action = evidence("bukti.png", PNG)
-    response = Client().get(reverse("public_evidence", args=[action.pk]))
+    response = Client().get(reverse("public_bukti", args=[action.pk]))
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == f'inline; filename="bukti-{action.pk}.png"'
     assert response["Content-Security-Policy"].startswith("sandbox;")
@@ -412,13 +412,11 @@ def test_an_import_claiming_more_than_50_mb_is_refused_before_its_file_is_read(c
 def test_an_evidence_file_over_10_mb_is_refused_while_it_streams(evidence, csrf_unit_admin):
     action = evidence("lama.pdf", PDF)
     url = reverse("reports:realisasi", args=[action.pk])
-    for content_length in (None, EVIDENCE_MAX_BYTES * 3):
+    for content_length in (None, BUKTI_MAX_BYTES * 3):
         fields = {
             "csrfmiddlewaretoken": token_of(csrf_unit_admin, url),
             "progres": "70",
-            "bukti_file": SimpleUploadedFile(
-                "besar.png", PNG + b"\x00" * (EVIDENCE_MAX_BYTES + 250 * 1024), "image/png"
-            ),
+            "bukti_file": SimpleUploadedFile("besar.png", PNG + b"\x00" * (BUKTI_MAX_BYTES + 250 * 1024), "image/png"),
         }
         response, read, size = post_multipart(csrf_unit_admin, url, fields, content_length=content_length)
         html = response.content.decode()

@@ -146,8 +146,8 @@ def test_an_openpyxl_file_with_a_shrunk_dimension_record_is_read_whole(reference
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<dimension ref="A1:Q6"\s*/>', b'<dimension ref="A1:P2"/>', data)
-                assert b"A1:P2" in data
+                data = re.sub(rb"<dimension[^>]*/>", b"", data)  # whatever the writer declared...
+                data = data.replace(b"<sheetData>", b'<dimension ref="A1:P2"/><sheetData>', 1)  # ...now 2 rows
             target.writestr(item, data)
     ok, err = import_command(shrunk)
     assert ok, err

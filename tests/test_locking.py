@@ -377,9 +377,11 @@ def test_the_lock_command_still_locks_at_once(s2_2023):
 
 def test_days_left_count_today_and_end_at_zero():
     period = Period(kode="2023-S2", tanggal_mulai=date(2023, 7, 1), tanggal_selesai=date(2023, 12, 31), status="open")
-    last_day = LockPreview(period=period, today=date(2023, 12, 31), results=[], with_plan=frozenset())
-    after = LockPreview(period=period, today=date(2023, 12, 31) + timedelta(days=1), results=[], with_plan=frozenset())
+    last_day = LockPreview(period=period, today=date(2023, 12, 31), results=[], with_rencana=frozenset())
+    after = LockPreview(
+        period=period, today=date(2023, 12, 31) + timedelta(days=1), results=[], with_rencana=frozenset()
+    )
     assert (last_day.days_left, last_day.ended, last_day.collecting) == (1, False, True)
     assert (after.days_left, after.ended, after.collecting) == (0, True, False)
-    before = LockPreview(period=period, today=date(2023, 1, 5), results=[], with_plan=frozenset())
+    before = LockPreview(period=period, today=date(2023, 1, 5), results=[], with_rencana=frozenset())
     assert (before.days_left, before.ended, before.collecting) == (184, False, False)  # the whole semester

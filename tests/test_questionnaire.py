@@ -101,6 +101,9 @@ def test_the_same_form_posted_twice_stores_one_response(open_period, client):
         ({"umur": "abc"}, "umur", "Tulis umur dalam angka tahun, misalnya 35."),
         ({"jenis_layanan": "Paspor"}, "jenis_layanan", "Paspor bukan salah satu dari pilihan yang tersedia"),
         ({"saran": "x" * 2001}, "saran", "paling banyak 2000 karakter"),
+        # The import's rule too (surveys.rules): a control character is refused at every door.
+        ({"saran": "Antri\x07 lama"}, "saran", "mengandung karakter kendali (kode 7)"),
+        ({"saran": "a\x00b"}, "saran", "Karakter null tidak diizinkan"),
     ],
 )
 def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(

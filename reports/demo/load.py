@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from reports.demo import reference
-from reports.demo.follow_up import demo_follow_up_load
+from reports.demo.rencana import demo_rencana_load
 from reports.services.locking import period_lock
 from surveys.models import ImportBatch, Period, Response
 from surveys.semesters import semester_code
@@ -50,7 +50,7 @@ def demo_load() -> dict[str, Any]:
     if not already and not period.is_locked:
         responses_import(data=data, filename=f"demo-{DEMO_PERIOD}.csv", period=period)
     previous = period_get_or_create(kode=DEMO_PREVIOUS_PERIOD)
-    demo_follow_up_load(period=period, previous=previous, reference=reference.load_reference_units())
+    demo_rencana_load(period=period, previous=previous, reference=reference.load_reference_units())
     # Locked once the plans and their realisasi are in: the lock's snapshot is the report.
     period_lock(kode=previous.kode)
     period_lock(kode=DEMO_PERIOD)

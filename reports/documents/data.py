@@ -10,7 +10,7 @@ from reports import skm
 from reports.models import PeriodSnapshot
 from reports.selectors.demographics import demographics
 from reports.selectors.flags import period_flags
-from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
+from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import UNSUR_CODES, city_result, unit_results
 from reports.selectors.rollups import rollups
 from surveys.models import Period
@@ -60,7 +60,7 @@ def report_data(*, period: Period, unit: Unit | None = None, live: bool = False)
     results = unit_results(period=period, units=units)
     city = city_result(results)
     chosen = prioritas_by_unit(period=period, units=units)
-    realisasi = realisasi_by_unit(plan_period=previous_period(period), units=units)
+    realisasi = realisasi_by_unit(rencana_period=previous_period(period), units=units)
     flags = period_flags(period=period, results=results)
     # A unit's own report rolls up its children when it has some; the city report every parent.
     rollup_rows = rollups(period=period, parent=unit) if unit is not None else rollups(period=period, results=results)
@@ -91,7 +91,7 @@ def report_data(*, period: Period, unit: Unit | None = None, live: bool = False)
             **_figures(city.unsur, city.ikm, city.kategori),
             "units": city.units,
             "respondents": city.respondents,
-            "realization": _number(skm.mean(realisasi.values())) if realisasi else None,
+            "realization": _number(city_realisasi(realisasi)),
             "ikm_ci95": _interval(city.ikm_ci95),
         },
         "rollups": [

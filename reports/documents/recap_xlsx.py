@@ -36,9 +36,9 @@ REKAP_HEADER = (
 )
 
 
-def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, plans_of: Period | None = None) -> None:
+def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Period | None = None) -> None:
     """The Excel recap: sheet "Rekap" (the BAB III table and the city row), one sheet per
-    demographic and, with `plans_of`, the period's follow-up plans and the previous plan's realization."""
+    demographic and, with `rencana_of`, the period's follow-up plans and the previous plan's realization."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Rekap"
@@ -113,16 +113,16 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, plans_of: Perio
         set_cell(demo, total_row, 1, "Total").font = _BOLD
         set_cell(demo, total_row, 2, sum(item["count"] for item in rows), decimals=0).font = _BOLD
         demo.column_dimensions["A"].width = 24
-    if plans_of is not None:
+    if rencana_of is not None:
         codes = {unit["code"] for unit in data["units"]}
-        _write_plans(workbook.create_sheet("Rencana Tindak Lanjut"), plans_of, codes)
-        before = previous_period(plans_of)
+        _write_rencana(workbook.create_sheet("Rencana Tindak Lanjut"), rencana_of, codes)
+        before = previous_period(rencana_of)
         if before is not None:
-            _write_plans(workbook.create_sheet("Realisasi"), before, codes)
+            _write_rencana(workbook.create_sheet("Realisasi"), before, codes)
     workbook.save(output)
 
 
-PLAN_HEADER = (
+RENCANA_HEADER = (
     "Kode",
     "Unit",
     "No",
@@ -136,9 +136,9 @@ PLAN_HEADER = (
 )
 
 
-def _write_plans(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None:
+def _write_rencana(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None:
     """One row per follow-up action of the period's plans (with progress when recorded)."""
-    for column, title in enumerate(PLAN_HEADER, start=1):
+    for column, title in enumerate(RENCANA_HEADER, start=1):
         set_cell(sheet, 1, column, title).font = _BOLD
     actions = (
         TindakLanjut.objects.filter(prioritas__period=period, prioritas__unit__kode__in=unit_codes)
@@ -147,7 +147,7 @@ def _write_plans(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None
     )
     for row, tindak_lanjut in enumerate(actions, start=2):
         prioritas = tindak_lanjut.prioritas
-        evidence = tindak_lanjut.bukti_tautan or ("berkas" if tindak_lanjut.bukti_file else "")
+        bukti = tindak_lanjut.bukti_tautan or ("berkas" if tindak_lanjut.bukti_file else "")
         values = [
             prioritas.unit.kode,
             prioritas.unit.nama,
@@ -158,7 +158,7 @@ def _write_plans(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None
             tindak_lanjut.target,
             tindak_lanjut.penanggung_jawab,
             tindak_lanjut.progres,
-            evidence,
+            bukti,
         ]
         for column, value in enumerate(values, start=1):
             cell = set_cell(sheet, row, column, value, decimals=0 if column in (3, 5, 9) else None)

@@ -34,14 +34,18 @@ from reports.pdf.formatting import (
     step,
     svg_data_uri,
 )
-from reports.pdf.parts import distribution_tables, evidence_texts, front_matter_for, unit_report_path, unsur_chart
+from reports.pdf.parts import bukti_texts, distribution_tables, unit_report_path, unsur_chart
 from reports.pdf.texts import MANFAAT, SASARAN, TUJUAN
 from reports.pdf.trend import city_trend, trend_sentence, trend_shape
 from reports.selectors.demographics import demographics
-from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
 from reports.selectors.quality_notes import quality_notes
+from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
-from reports.selectors.snapshot_contents import front_matter_of_snapshot, historical_ikm_of_snapshot
+from reports.selectors.snapshot_contents import (
+    front_matter_current,
+    front_matter_of_snapshot,
+    historical_ikm_of_snapshot,
+)
 from reports.tanggal import collection_window, tanggal_indonesia
 from skm_portal.pdf import render_pdf
 from surveys.models import Period
@@ -52,71 +56,77 @@ BAIK_LOWER_BOUND = next(k.lower_bound for k in skm.KATEGORI_TABLE if k.grade == 
 
 
 @dataclass
-class PlanItem:
+class RencanaItem:
     """A priority element and its numbered actions, as one block of the table."""
 
     urutan: int
     kode: str
     label: str
-    actions: list[str] = field(default_factory=list)
+    tindak_lanjut: list[str] = field(default_factory=list)
 
 
 @dataclass
 class CityReportRow:
     no: int
     result: UnitResult
-    prioritas: list[PlanItem]
+    prioritas: list[RencanaItem]
     confirmed: bool  # False: the portal's proposal (the three lowest), not yet chosen by the unit
     realisasi: Fraction | None
     report_path: str
-    evidence: list[dict[str, str]]
+    bukti: list[dict[str, str]]
 
     @property
-    def has_plan(self) -> bool:
-        return self.confirmed and any(p.actions for p in self.prioritas)
+    def has_rencana(self) -> bool:
+        return self.confirmed and any(p.tindak_lanjut for p in self.prioritas)
 
 
-def _evidence_by_unit(plan_period: Period | None) -> dict[int, list[dict[str, str]]]:
+def _bukti_by_unit(rencana_period: Period | None) -> dict[int, list[dict[str, str]]]:
     """The evidence recorded for each unit's previous plan, in the plan's order."""
-    evidence: dict[int, list[dict[str, str]]] = {}
-    if plan_period is None:
-        return evidence
-    with_evidence = (
-        TindakLanjut.objects.filter(prioritas__period=plan_period)
+    bukti: dict[int, list[dict[str, str]]] = {}
+    if rencana_period is None:
+        return bukti
+    with_bukti = (
+        TindakLanjut.objects.filter(prioritas__period=rencana_period)
         .filter(~Q(bukti_file="") | ~Q(bukti_tautan=""))
         .select_related("prioritas")
         .order_by("prioritas__unit_id", "prioritas__urutan", "nomor")
     )
-    for tindak_lanjut in with_evidence:
-        evidence.setdefault(tindak_lanjut.prioritas.unit_id, []).extend(evidence_texts(tindak_lanjut))
-    return evidence
+    for tindak_lanjut in with_bukti:
+        bukti.setdefault(tindak_lanjut.prioritas.unit_id, []).extend(bukti_texts(tindak_lanjut))
+    return bukti
 
 
-def _plan_items(result: UnitResult, chosen: list[PrioritasUnsur], labels: dict[str, str]) -> list[PlanItem]:
+def _rencana_items(result: UnitResult, chosen: list[PrioritasUnsur], labels: dict[str, str]) -> list[RencanaItem]:
     """The unit's chosen priorities with their actions, or the portal's proposal (the three lowest)."""
     if chosen:
         return [
-            PlanItem(n, p.unsur.kode, p.unsur.label_singkat, [f"{a.nomor}. {a.teks}" for a in p.tindak_lanjut.all()])
+            RencanaItem(
+                n, p.unsur.kode, p.unsur.label_singkat, [f"{a.nomor}. {a.teks}" for a in p.tindak_lanjut.all()]
+            )
             for n, p in enumerate(chosen, start=1)
         ]
-    return [PlanItem(n, code, labels.get(code, code)) for n, code in enumerate(result.proposed_prioritas, start=1)]
+    return [RencanaItem(n, code, labels.get(code, code)) for n, code in enumerate(result.proposed_prioritas, start=1)]
 
 
-def _rows(period: Period, results: list[UnitResult], labels: dict[str, str]) -> list[CityReportRow]:
+def _rows(
+    period: Period,
+    before: Period | None,
+    results: list[UnitResult],
+    realisasi: dict[int, Fraction],
+    labels: dict[str, str],
+) -> list[CityReportRow]:
     """BAB III: one row per unit with responses."""
-    before = previous_period(period)
     chosen = prioritas_by_unit(period=period)
-    realisasi = realisasi_by_unit(plan_period=before)
-    evidence = _evidence_by_unit(before)
+    bukti = _bukti_by_unit(before)
     return [
         CityReportRow(
             no=no,
             result=r,
-            prioritas=_plan_items(r, chosen.get(r.unit_id, []), labels),
+            prioritas=_rencana_items(r, chosen.get(r.unit_id, []), labels),
             confirmed=r.unit_id in chosen,
             realisasi=realisasi.get(r.unit_id),
             report_path=unit_report_path(r.kode, period),
-            evidence=evidence.get(r.unit_id, []),
+            bukti=bukti.get(r.unit_id, []),
         )
         for no, r in enumerate(results, start=1)
     ]
@@ -186,16 +196,16 @@ def _trend(period: Period, city: CityResult, kota: str, frozen: PeriodSnapshot |
 
 def _conclusions(results: list[UnitResult], rows: list[CityReportRow], labels: dict[str, str]) -> dict[str, Any]:
     """BAB V: conclusions drawn from the figures."""
-    priority_counts = Counter(p.kode for row in rows for p in row.prioritas)
+    prioritas_counts = Counter(p.kode for row in rows for p in row.prioritas)
     unsur_order = {code: n for n, code in enumerate(UNSUR_CODES)}
-    top = sorted(priority_counts.items(), key=lambda kv: (-kv[1], unsur_order.get(kv[0], 99)))[:3]
+    top = sorted(prioritas_counts.items(), key=lambda kv: (-kv[1], unsur_order.get(kv[0], 99)))[:3]
     return {
         "below_baik": sorted((r for r in results if r.ikm < BAIK_LOWER_BOUND), key=lambda r: r.ikm),  # weakest first
         "baik_bound": BAIK_LOWER_BOUND,
         "best": max(results, key=lambda r: r.ikm, default=None),
         "lowest": min(results, key=lambda r: r.ikm, default=None),
         "top_prioritas": [(labels.get(code, code), n) for code, n in top],
-        "with_plan": sum(1 for row in rows if row.has_plan),
+        "with_rencana": sum(1 for row in rows if row.has_rencana),
     }
 
 
@@ -206,16 +216,16 @@ def city_report_context(
     step(progress, "Mengumpulkan data", 10)
     snapshot = PeriodSnapshot.objects.filter(period=period).first()
     frozen = snapshot if period.is_locked and snapshot is not None else None  # what was published
-    front = front_matter_of_snapshot(frozen) if frozen else front_matter_for(period)
+    front = front_matter_of_snapshot(frozen) if frozen else front_matter_current(period)
     # Without a date of signature: the day of locking for a published report, else today.
     signed_on = timezone.localdate(frozen.created_at) if frozen else timezone.localdate()
     all_results = unit_results(period=period)
     results = [r for r in all_results if r.respondents]
     city = city_result(results)
     labels = {u.kode: u.label_singkat for u in unsur_list()}
-    rows = _rows(period, results, labels)
     before = previous_period(period)
-    realisasi = realisasi_by_unit(plan_period=before)
+    realisasi = realisasi_by_unit(rencana_period=before)
+    rows = _rows(period, before, results, realisasi, labels)
     step(progress, "Membuat grafik", 30)
     semester = semester_label(period)
     return {
@@ -230,7 +240,7 @@ def city_report_context(
         **_texts(front, city, period, signed_on),
         "city": city,
         "city_kategori": city.kategori.label if city.kategori else "–",
-        "city_realisasi": skm.mean(realisasi.values()) if realisasi else None,
+        "city_realisasi": city_realisasi(realisasi),
         "previous_period": before,
         "previous_semester": semester_label(before) if before else None,
         "rows": rows,

@@ -10,17 +10,12 @@ from typing import Any
 from django.urls import reverse
 
 from reports import charts
-from reports.models import FrontMatter, TindakLanjut
+from reports.models import TindakLanjut
 from reports.pdf.formatting import svg_data_uri
 from reports.pdf.texts import KELOMPOK_UMUR_LABELS
 from reports.selectors.demographics import DEMOGRAPHIC_TITLES, DemographicRow
 from reports.selectors.results import UNSUR_CODES
 from surveys.models import Period
-
-
-def front_matter_for(period: Period) -> FrontMatter:
-    """The period's report words, or the reference report's defaults."""
-    return FrontMatter.objects.filter(period=period).first() or FrontMatter(period=period)
 
 
 def distribution_tables(profile: dict[str, list[DemographicRow]], *, with_charts: bool) -> list[dict[str, Any]]:
@@ -54,7 +49,7 @@ def unsur_chart(values: tuple[Fraction, ...] | None, ikm: Fraction | None, label
     return svg_data_uri(svg)
 
 
-def evidence_texts(tindak_lanjut: TindakLanjut) -> list[dict[str, str]]:
+def bukti_texts(tindak_lanjut: TindakLanjut) -> list[dict[str, str]]:
     """What to print as an action's evidence: the file's name and/or the link."""
     items = []
     if tindak_lanjut.bukti_file:

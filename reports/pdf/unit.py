@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from reports import skm
 from reports.pdf.formatting import fmt, render_indonesian, semester_label
-from reports.pdf.parts import distribution_tables, evidence_texts, front_matter_for, unsur_chart
+from reports.pdf.parts import bukti_texts, distribution_tables, unsur_chart
 from reports.selectors.demographics import demographics
-from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
+from reports.selectors.rencana import prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import UNSUR_CODES, UnitResult, answer_distribution, unit_results
+from reports.selectors.snapshot_contents import front_matter_current
 from reports.tanggal import tanggal_indonesia
 from skm_portal.pdf import render_pdf
 from surveys.models import Period, Unsur
@@ -55,19 +56,24 @@ def _plans(unit: Unit, period: Period, before: Period | None) -> dict[str, Any]:
     chosen = prioritas_by_unit(period=period, units=[unit]).get(unit.pk, [])
     previous = prioritas_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else []
     return {
-        "plan": [
-            {"urutan": n, "label": p.unsur.label_singkat, "kode": p.unsur.kode, "actions": list(p.tindak_lanjut.all())}
-            for n, p in enumerate(chosen, start=1)
-        ],
-        "previous_plan": [
+        "rencana": [
             {
                 "urutan": n,
                 "label": p.unsur.label_singkat,
-                "actions": [{"action": a, "evidence": evidence_texts(a)} for a in p.tindak_lanjut.all()],
+                "kode": p.unsur.kode,
+                "tindak_lanjut": list(p.tindak_lanjut.all()),
+            }
+            for n, p in enumerate(chosen, start=1)
+        ],
+        "previous_rencana": [
+            {
+                "urutan": n,
+                "label": p.unsur.label_singkat,
+                "tindak_lanjut": [{"tindak_lanjut": a, "bukti": bukti_texts(a)} for a in p.tindak_lanjut.all()],
             }
             for n, p in enumerate(previous, start=1)
         ],
-        "realisasi": realisasi_by_unit(plan_period=before, units=[unit]).get(unit.pk) if before else None,
+        "realisasi": realisasi_by_unit(rencana_period=before, units=[unit]).get(unit.pk) if before else None,
     }
 
 
@@ -88,7 +94,7 @@ def unit_report_context(*, unit: Unit, period: Period) -> dict[str, Any]:
         "result": result,
         "kategori": result.kategori,
         "window": result.collection_period or "–",
-        "kota": front_matter_for(period).kota,
+        "kota": front_matter_current(period).kota,
         "unsur_rows": _unsur_rows(result, unsur, distribution),
         "chart": unsur_chart(result.unsur, result.ikm, f"IKM {fmt(result.ikm)}", width=6.6, height=2.8),
         "distributions": distribution_tables(profile, with_charts=False) if profile else [],

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from reports import skm
 from reports.flags import Flag
 from reports.selectors.demographics import DemographicRow, demographics
 from reports.selectors.flags import period_flags, unit_flags
-from reports.selectors.follow_up import prioritas_by_unit, realisasi_by_unit
+from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import CityResult, UnitResult, answer_distribution, city_result, unit_results
 from reports.selectors.rollups import Rollup, rollups
 from surveys.models import Period
@@ -28,7 +27,7 @@ class UnitDashboard:
     distribution: dict[str, list[int]]
     demographics: dict[str, list[DemographicRow]]
     prioritas: list  # chosen priority elements with their actions
-    previous_plan: list  # the previous period's priorities and actions, whose realisasi is recorded now
+    previous_rencana: list  # the previous period's priorities and actions, whose realisasi is recorded now
     realisasi: Fraction | None
     saran: SaranPage
     flags: list[Flag]  # with their reviews
@@ -52,8 +51,8 @@ def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> Unit
         distribution=answer_distribution(period=period, unit=unit),
         demographics=demographics(period=period, units=[unit]),
         prioritas=prioritas_by_unit(period=period, units=[unit]).get(unit.pk, []),
-        previous_plan=prioritas_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else [],
-        realisasi=realisasi_by_unit(plan_period=before, units=[unit]).get(unit.pk),
+        previous_rencana=prioritas_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else [],
+        realisasi=realisasi_by_unit(rencana_period=before, units=[unit]).get(unit.pk),
         saran=saran_of_unit(unit=unit, period=period, query=saran_query, shown=SARAN_SHOWN),
         flags=unit_flags(period=period, result=result),
         rollup=next(iter(rollups(period=period, parent=unit)), None),
@@ -78,7 +77,7 @@ def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fracti
     results = unit_results(period=period)
     flags = period_flags(period=period, results=results)
     chosen = prioritas_by_unit(period=period)
-    realisasi = realisasi_by_unit(plan_period=previous_period(period))
+    realisasi = realisasi_by_unit(rencana_period=previous_period(period))
     rows = [
         CityRow(
             result=r,
@@ -89,5 +88,4 @@ def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fracti
         )
         for r in results
     ]
-    city_realisasi = skm.mean(realisasi.values()) if realisasi else None
-    return rows, city_result(results), city_realisasi
+    return rows, city_result(results), city_realisasi(realisasi)

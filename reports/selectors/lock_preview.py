@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from reports.selectors.follow_up import prioritas_by_unit
+from reports.selectors.rencana import prioritas_by_unit
 from reports.selectors.results import UnitResult, unit_results
 from surveys.models import Period
 
@@ -17,7 +17,7 @@ class LockPreview:
     period: Period
     today: date
     results: list[UnitResult]  # every unit of the period's report
-    with_plan: frozenset[int]  # ids of the units whose plan has at least one action
+    with_rencana: frozenset[int]  # ids of the units whose plan has at least one action
 
     @property
     def respondents(self) -> int:
@@ -42,9 +42,9 @@ class LockPreview:
         return [r for r in self.results if r.respondents and r.sample_reached is None]
 
     @property
-    def without_plan(self) -> list[UnitResult]:
+    def without_rencana(self) -> list[UnitResult]:
         """Units with responses and no follow-up action yet (as on the city dashboard)."""
-        return [r for r in self.results if r.respondents and r.unit_id not in self.with_plan]
+        return [r for r in self.results if r.respondents and r.unit_id not in self.with_rencana]
 
     @property
     def days_left(self) -> int:
@@ -65,9 +65,12 @@ class LockPreview:
 def lock_preview(*, period: Period, today: date | None = None) -> LockPreview:
     """The period's figures as they stand (one GROUP BY and the plans), and where it is in its dates."""
     plans = prioritas_by_unit(period=period)
-    with_plan = frozenset(
+    with_rencana = frozenset(
         unit_id for unit_id, chosen in plans.items() if any(len(p.tindak_lanjut.all()) for p in chosen)
     )
     return LockPreview(
-        period=period, today=today or timezone.localdate(), results=unit_results(period=period), with_plan=with_plan
+        period=period,
+        today=today or timezone.localdate(),
+        results=unit_results(period=period),
+        with_rencana=with_rencana,
     )

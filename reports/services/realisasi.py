@@ -16,10 +16,10 @@ from surveys.models import Period
 from surveys.selectors.periods import next_period
 from units.services.audit import audit_record
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+BUKTI_MAX_BYTES = 10 * 1024 * 1024
 # The evidence types accepted (checked by content): content type -> the extension the file is stored under.
-EVIDENCE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-EVIDENCE_CONTENT_TYPES = {extension: content_type for content_type, extension in EVIDENCE_TYPES.items()}
+BUKTI_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+BUKTI_CONTENT_TYPES = {extension: content_type for content_type, extension in BUKTI_TYPES.items()}
 
 
 def realisasi_open(period: Period) -> bool:
@@ -28,16 +28,16 @@ def realisasi_open(period: Period) -> bool:
     return period.is_locked and (following is None or not following.is_locked)
 
 
-def evidence_check(upload: UploadedFile) -> str:
+def bukti_check(upload: UploadedFile) -> str:
     """The evidence's real type from its content (not its name); ValidationError if not PDF/JPG/PNG."""
-    if upload.size > EVIDENCE_MAX_BYTES:
+    if upload.size > BUKTI_MAX_BYTES:
         raise ValidationError(_("The evidence file is larger than 10 MB."))
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    if kind is None or kind.mime not in EVIDENCE_TYPES:
+    if kind is None or kind.mime not in BUKTI_TYPES:
         raise ValidationError(_("The evidence must be a PDF, JPG or PNG file (checked by its content)."))
-    return EVIDENCE_TYPES[kind.mime]
+    return BUKTI_TYPES[kind.mime]
 
 
 @transaction.atomic
@@ -60,7 +60,7 @@ def realisasi_record(
     if not 0 <= progres <= 100:
         raise ValidationError(_("Progress is a percentage from 0 to 100."))
     if bukti_file:
-        extension = evidence_check(bukti_file)
+        extension = bukti_check(bukti_file)
         bukti_file.name = f"bukti.{extension}"
         if tindak_lanjut.bukti_file:
             tindak_lanjut.bukti_file.delete(save=False)

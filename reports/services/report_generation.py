@@ -91,7 +91,7 @@ def report_content(job: ReportJob, *, progress: Callable[[str, int], None]) -> b
     buffer = io.BytesIO()
     progress(_("Collecting data"), 20)
     if job.kind == ReportJob.Kind.CITY_XLSX:
-        write_report_xlsx(report_data(period=job.period, unit=job.unit), buffer, plans_of=job.period)
+        write_report_xlsx(report_data(period=job.period, unit=job.unit), buffer, rencana_of=job.period)
     else:
         write_raw_responses_xlsx(period=job.period, unit=job.unit, output=buffer)
     return buffer.getvalue()

@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from reports.models import PeriodSnapshot
-from reports.selectors.follow_up import followup
+from reports.selectors.rencana import rencana_publik
 from reports.selectors.results import UNSUR_CODES, city_result, unit_results
 from reports.selectors.rollups import rollups
 from surveys.models import Period
@@ -35,14 +35,14 @@ def public_results(request: HttpRequest, periode_kode: str | None = None) -> Htt
     )
 
 
-def public_followup(request: HttpRequest, periode_kode: str, unit_kode: str) -> HttpResponse:
+def public_rencana(request: HttpRequest, periode_kode: str, unit_kode: str) -> HttpResponse:
     """The follow-up page "Kami mendengar, kami bertindak": a unit's result of a locked period, its
     priorities, its plan and how far each action got. Suggestions are never shown; evidence only where
     the unit chose to."""
     period = get_object_or_404(Period, kode=periode_kode, status=Period.Status.LOCKED)
     unit = get_object_or_404(Unit, kode=unit_kode)
-    context = {"period": period, "unit": unit, "f": followup(unit=unit, period=period)}
-    return render(request, "reports/public_followup.html", context)
+    context = {"period": period, "unit": unit, "f": rencana_publik(unit=unit, period=period)}
+    return render(request, "reports/public_rencana.html", context)
 
 
 def public_responses_csv(request: HttpRequest, periode_kode: str) -> FileResponse:

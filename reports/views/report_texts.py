@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from reports.forms import FrontMatterForm, HistoricalIkmDeleteForm, HistoricalIkmForm
 from reports.models import HistoricalIkm
-from reports.pdf.parts import front_matter_for
+from reports.selectors.snapshot_contents import front_matter_current
 from reports.services.report_texts import front_matter_save, historical_ikm_add, historical_ikm_delete
 from surveys.exceptions import PeriodLocked
 from surveys.models import Period
@@ -20,7 +20,7 @@ from units.access import city_admin_required
 def front_matter_view(request: HttpRequest, periode_kode: str) -> HttpResponse:
     """The report's words; a locked period's are shown read-only (the service refuses a save)."""
     period = get_object_or_404(Period, kode=periode_kode)
-    form = FrontMatterForm(request.POST or None, instance=front_matter_for(period), read_only=period.is_locked)
+    form = FrontMatterForm(request.POST or None, instance=front_matter_current(period), read_only=period.is_locked)
     if request.method == "POST" and form.is_valid():
         try:
             front_matter_save(front_matter=form.save(commit=False), user=request.user)

@@ -172,7 +172,7 @@ class _JsonAnswer:
 def thanks(request: HttpRequest, unit_kode: str) -> HttpResponse:
     unit = _public_unit(unit_kode)
     response = render(
-        request, "surveys/thanks.html", {"unit": unit, "followup_period": latest_locked_period_answered(unit)}
+        request, "surveys/thanks.html", {"unit": unit, "rencana_period": latest_locked_period_answered(unit)}
     )
     # A cookie that changes with every thank-you page: Chrome keeps even no-store pages in its
     # back-forward cache, but drops them when a cookie changed, so Back on a shared device loads

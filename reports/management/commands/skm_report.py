@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             elif fmt == "xlsx":
                 with path.open("wb") as stream:
-                    write_report_xlsx(data, stream, plans_of=period_obj)
+                    write_report_xlsx(data, stream, rencana_of=period_obj)
             else:
                 # Imported here: WeasyPrint and the charts take seconds to load, JSON and Excel need neither.
                 from reports.pdf.city import city_report_pdf

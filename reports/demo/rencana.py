@@ -8,7 +8,7 @@ from surveys.models import Period, Unsur
 from units.models import Unit
 
 
-def demo_follow_up_load(*, period: Period, previous: Period, reference: list[ReferenceUnit]) -> None:
+def demo_rencana_load(*, period: Period, previous: Period, reference: list[ReferenceUnit]) -> None:
     """Each unit's published priorities with catalog actions in `period`, and a plan in `previous`
     whose recorded progress averages to the published realisasi. Loading twice changes nothing."""
     if PrioritasUnsur.objects.filter(period__in=[period, previous]).exists():
@@ -18,13 +18,15 @@ def demo_follow_up_load(*, period: Period, previous: Period, reference: list[Ref
     katalog = {(k.unsur.kode, k.nomor): k for k in KatalogTindakLanjut.objects.select_related("unsur")}
     for ref in reference:
         unit = units[ref.kode]
-        for plan_period, progress in ((period, None), (previous, realisasi_progress(ref.realisasi))):
+        for rencana_period, progress in ((period, None), (previous, realisasi_progress(ref.realisasi))):
             chosen = [
-                PrioritasUnsur.objects.create(unit=unit, period=plan_period, unsur=unsur[c], urutan=n)
+                PrioritasUnsur.objects.create(unit=unit, period=rencana_period, unsur=unsur[c], urutan=n)
                 for n, c in enumerate(ref.prioritas, start=1)
             ]
             count = len(progress) if progress else len(chosen)
-            target = plan_period.tanggal_selesai.replace(year=plan_period.tanggal_selesai.year + 1, month=6, day=30)
+            target = rencana_period.tanggal_selesai.replace(
+                year=rencana_period.tanggal_selesai.year + 1, month=6, day=30
+            )
             for index in range(count):
                 prioritas = chosen[index % len(chosen)]
                 nomor = index // len(chosen) + 1

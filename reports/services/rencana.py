@@ -20,7 +20,7 @@ from units.services.audit import audit_record
 MAX_PRIORITAS = 3
 
 
-def _ensure_plan_editable(period: Period) -> None:
+def _ensure_rencana_editable(period: Period) -> None:
     """Inside the caller's transaction: the period's row is locked, so a concurrent lock waits."""
     if period_held(period).is_locked:
         raise ValidationError(
@@ -31,7 +31,7 @@ def _ensure_plan_editable(period: Period) -> None:
 @transaction.atomic
 def prioritas_set(*, user: Any, unit: Unit, period: Period, unsur_codes: list[str]) -> list[PrioritasUnsur]:
     """Replace the unit's priority elements (at most three, in order); kept ones keep their actions."""
-    _ensure_plan_editable(period)
+    _ensure_rencana_editable(period)
     codes = [c for c in unsur_codes if c]
     if len(codes) > MAX_PRIORITAS:
         raise ValidationError(_("Choose at most three priority elements."))
@@ -73,7 +73,7 @@ def tindak_lanjut_add(
     target: date,
     penanggung_jawab: str,
 ) -> TindakLanjut:
-    _ensure_plan_editable(prioritas.period)
+    _ensure_rencana_editable(prioritas.period)
     if katalog is not None:
         if katalog.unsur_id != prioritas.unsur_id:
             raise ValidationError(_("That catalog action belongs to another service element."))
@@ -102,7 +102,7 @@ def tindak_lanjut_add(
 @transaction.atomic
 def tindak_lanjut_delete(*, user: Any, tindak_lanjut: TindakLanjut) -> None:
     prioritas = tindak_lanjut.prioritas
-    _ensure_plan_editable(prioritas.period)
+    _ensure_rencana_editable(prioritas.period)
     detail = f"{prioritas.unsur.kode} {tindak_lanjut.nomor}. {tindak_lanjut.teks}"
     tindak_lanjut.delete()
     # Keep the numbering 1, 2, 3 without gaps, as the report prints it.

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
+from reports import skm
 from reports.models import PrioritasUnsur, TindakLanjut
 from reports.selectors.results import UNSUR_CODES, UnitResult, unit_results
 from surveys.models import Period
@@ -27,19 +28,28 @@ def prioritas_by_unit(*, period: Period, units: Iterable[Unit] | None = None) ->
     return result
 
 
-def realisasi_by_unit(*, plan_period: Period | None, units: Iterable[Unit] | None = None) -> dict[int, Fraction]:
+def realisasi_by_unit(*, rencana_period: Period | None, units: Iterable[Unit] | None = None) -> dict[int, Fraction]:
     """Each unit's realisasi of a period's plan: the mean progress of its actions (none recorded: 0 %)."""
-    if plan_period is None:
+    if rencana_period is None:
         return {}
-    actions = TindakLanjut.objects.filter(prioritas__period=plan_period)
+    tindak_lanjut = TindakLanjut.objects.filter(prioritas__period=rencana_period)
     if units is not None:
-        actions = actions.filter(prioritas__unit__in=list(units))
-    rows = actions.values("prioritas__unit_id").order_by().annotate(n=Count("id"), total=Sum(Coalesce("progres", 0)))
+        tindak_lanjut = tindak_lanjut.filter(prioritas__unit__in=list(units))
+    rows = (
+        tindak_lanjut.values("prioritas__unit_id")
+        .order_by()
+        .annotate(n=Count("id"), total=Sum(Coalesce("progres", 0)))
+    )
     return {row["prioritas__unit_id"]: Fraction(row["total"], row["n"]) for row in rows}
 
 
+def city_realisasi(by_unit: dict[int, Fraction]) -> Fraction | None:
+    """The city's realisasi: the unweighted mean over the units with a plan (the city row's rule)."""
+    return skm.mean(by_unit.values()) if by_unit else None
+
+
 @dataclass(frozen=True)
-class Followup:
+class RencanaPublik:
     """What the public follow-up page of a unit and a locked period shows."""
 
     result: UnitResult
@@ -47,7 +57,7 @@ class Followup:
     realisasi: Fraction | None  # mean progress of those actions, recorded during the next period
 
     @property
-    def actions(self) -> int:
+    def tindak_lanjut_count(self) -> int:
         return sum(len(p.tindak_lanjut.all()) for p in self.prioritas)
 
     @property
@@ -62,10 +72,10 @@ class Followup:
         return [(p, values.get(p.unsur.kode)) for p in self.prioritas]
 
 
-def followup(*, unit: Unit, period: Period) -> Followup:
+def rencana_publik(*, unit: Unit, period: Period) -> RencanaPublik:
     (result,) = unit_results(period=period, units=[unit])
-    return Followup(
+    return RencanaPublik(
         result=result,
         prioritas=prioritas_by_unit(period=period, units=[unit]).get(unit.pk, []),
-        realisasi=realisasi_by_unit(plan_period=period, units=[unit]).get(unit.pk),
+        realisasi=realisasi_by_unit(rencana_period=period, units=[unit]).get(unit.pk),
     )

@@ -14,8 +14,8 @@ from reports.access import tindak_lanjut_for_user
 from reports.forms import PrioritasForm, RealisasiForm, TindakLanjutForm
 from reports.models import PrioritasUnsur
 from reports.selectors.results import unit_results
-from reports.services.plans import prioritas_set, tindak_lanjut_add, tindak_lanjut_delete
-from reports.services.realisasi import EVIDENCE_MAX_BYTES, realisasi_open, realisasi_record
+from reports.services.realisasi import BUKTI_MAX_BYTES, realisasi_open, realisasi_record
+from reports.services.rencana import prioritas_set, tindak_lanjut_add, tindak_lanjut_delete
 from reports.views.dashboards import unit_dashboard_url
 from skm_portal.uploads import refuse_upload_on_form, upload_limit, upload_refused
 from surveys.models import Period
@@ -89,7 +89,7 @@ def tindak_lanjut_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:rencana", unit_kode=unit.kode, periode_kode=period.kode)
 
 
-@upload_limit(EVIDENCE_MAX_BYTES)
+@upload_limit(BUKTI_MAX_BYTES)
 @login_required
 def realisasi_view(request: HttpRequest, pk: int) -> HttpResponse:
     tindak_lanjut = tindak_lanjut_for_user(request.user, pk)
