@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import FrontMatter, HistoricalIkm, KatalogTindakLanjut, PrioritasUnsur, ReportJob
+from reports.selectors.snapshot_contents import FRONT_MATTER_FIELDS
 from reports.services.realisasi import BUKTI_MAX_BYTES
 from skm_portal.forms import FieldsOnly
 from surveys.models import Period, Unsur
@@ -157,18 +158,7 @@ class ReportJobForm(FieldsOnly, forms.Form):
 class FrontMatterForm(FieldsOnly, forms.ModelForm):
     class Meta:
         model = FrontMatter
-        fields = [
-            "kota",
-            "kata_pengantar",
-            "penandatangan_nama",
-            "penandatangan_jabatan",
-            "tempat",
-            "tanggal",
-            "nomor_surat",
-            "latar_belakang",
-            "dasar_hukum",
-            "pengumpulan_data",
-        ]
+        fields = list(FRONT_MATTER_FIELDS)
         widgets = {"tanggal": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, read_only: bool = False, **kwargs):

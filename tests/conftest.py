@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 from typing import NoReturn
 
@@ -54,6 +55,23 @@ def response_row(**overrides: str) -> dict[str, str]:
     }
     row.update(overrides)
     return row
+
+
+def questionnaire_answers(**overrides) -> dict[str, str]:
+    """A valid post of the public questionnaire of UPP016 (see `open_period`); keyword arguments
+    replace fields, None leaves one out."""
+    data = {
+        "umur": "27",
+        "jenis_kelamin": "L",
+        "pendidikan": "SMA/SMK/SEDERAJAT",
+        "pekerjaan": "WIRASWASTA",
+        "jenis_layanan": "KTP elektronik",
+        "saran": "Antrian sudah tertib.",
+        "submission_id": str(uuid.uuid4()),
+        **{f"u{k}": str(1 + k % 4) for k in range(1, 10)},
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def write_csv(

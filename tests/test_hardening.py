@@ -7,7 +7,6 @@ never kept in the browser's cache."""
 from __future__ import annotations
 
 import re
-import uuid
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -26,7 +25,7 @@ from reports.templatetags.skm_format import bar_percent, interval_bar
 from skm_portal.clients import client_address
 from surveys.forms import IMPORT_MAX_BYTES
 from surveys.models import Period, PrivacyNotice, Response
-from tests.conftest import import_rows, response_row, write_csv
+from tests.conftest import import_rows, questionnaire_answers, response_row, write_csv
 from tests.factories import PASSWORD, CityAdminFactory, PeriodFactory, PrioritasFactory, TindakLanjutFactory
 from units.models import Unit
 
@@ -39,21 +38,6 @@ TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
 
 def questionnaire_url(kode="UPP016"):
     return reverse("surveys:questionnaire", args=[kode])
-
-
-def answers(**overrides):
-    data = {
-        "umur": "27",
-        "jenis_kelamin": "L",
-        "pendidikan": "SMA/SMK/SEDERAJAT",
-        "pekerjaan": "WIRASWASTA",
-        "jenis_layanan": "KTP elektronik",
-        "saran": "Antrian sudah tertib.",
-        "submission_id": str(uuid.uuid4()),
-        **{f"u{k}": str(1 + k % 4) for k in range(1, 10)},
-    }
-    data.update(overrides)
-    return data
 
 
 # (9) The client address: the proxy header only from trusted proxies
@@ -98,7 +82,10 @@ def test_rotating_the_header_from_a_direct_connection_is_rate_limited(open_perio
     settings.SKM_TRUSTED_PROXIES = ["10.0.0.0/8"]  # a proxy is configured, but this client is not it
     statuses = [
         client.post(
-            questionnaire_url(), answers(), REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}"
+            questionnaire_url(),
+            questionnaire_answers(),
+            REMOTE_ADDR="198.51.100.20",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
         ).status_code
         for i in range(12)
     ]
@@ -111,13 +98,15 @@ def test_behind_a_trusted_proxy_the_header_names_each_client(open_period, client
     settings.SKM_TRUSTED_PROXIES = ["10.0.0.2"]
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     clients = [
-        client.post(questionnaire_url(), answers(), HTTP_X_FORWARDED_FOR=f"203.0.113.{i}", **proxy).status_code
+        client.post(
+            questionnaire_url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR=f"203.0.113.{i}", **proxy
+        ).status_code
         for i in range(5)
     ]
     assert clients == [302] * 5  # five people behind one proxy
     forged = [
         client.post(
-            questionnaire_url(), answers(), HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 198.51.100.30", **proxy
+            questionnaire_url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 198.51.100.30", **proxy
         ).status_code
         for i in range(3)
     ]
@@ -280,7 +269,7 @@ def test_an_image_evidence_stays_inline_under_a_sandbox(evidence, unit_admin):
 
 
 def test_an_oversized_questionnaire_post_is_refused_and_stores_nothing(open_period, client):
-    big = answers(saran="x" * (300 * 1024))
+    big = questionnaire_answers(saran="x" * (300 * 1024))
     for accept in ("text/html", "application/json"):
         # As a browser posts it (urlencoded) and as multipart: refused before the body is read.
         plain = client.post(
@@ -292,14 +281,14 @@ def test_an_oversized_questionnaire_post_is_refused_and_stores_nothing(open_peri
 
     # A file (the form has none) is cut off where it starts; the fields before it are not stored either.
     def with_file():
-        return {**answers(), "lampiran": SimpleUploadedFile("a.bin", b"\x00" * 1024)}
+        return {**questionnaire_answers(), "lampiran": SimpleUploadedFile("a.bin", b"\x00" * 1024)}
 
     page = client.post(questionnaire_url(), with_file())
     assert page.status_code == 413 and 'id="request-refused"' in page.content.decode()
     json = client.post(questionnaire_url(), with_file(), HTTP_ACCEPT="application/json")
     assert json.status_code == 413 and json.json()["status"] == "refused"
     assert Response.objects.count() == 0
-    assert client.post(questionnaire_url(), answers()).status_code == 302  # an ordinary one still passes
+    assert client.post(questionnaire_url(), questionnaire_answers()).status_code == 302  # an ordinary one still passes
     assert Response.objects.count() == 1
 
 
@@ -438,7 +427,7 @@ def test_an_evidence_file_over_10_mb_is_refused_while_it_streams(evidence, csrf_
 def test_the_questionnaire_and_its_answers_are_never_cached(open_period, client):
     form = client.get(questionnaire_url())
     assert "no-store" in form["Cache-Control"] and 'autocomplete="off"' in form.content.decode().split("<form")[1]
-    sent = client.post(questionnaire_url(), answers())
+    sent = client.post(questionnaire_url(), questionnaire_answers())
     assert sent.status_code == 302 and "no-store" in sent["Cache-Control"]
     thanks = client.get(sent["Location"])
     assert thanks.status_code == 200 and "no-store" in thanks["Cache-Control"]
@@ -447,7 +436,7 @@ def test_the_questionnaire_and_its_answers_are_never_cached(open_period, client)
     first = thanks.cookies["skm_terkirim"]
     assert first["httponly"] and first["samesite"] == "Lax" and len(first.value) < 20
     assert client.get(sent["Location"]).cookies["skm_terkirim"].value != first.value
-    invalid = client.post(questionnaire_url(), answers(u3="9"))
+    invalid = client.post(questionnaire_url(), questionnaire_answers(u3="9"))
     assert invalid.status_code == 200 and "no-store" in invalid["Cache-Control"]
     Period.objects.update(status=Period.Status.LOCKED)
     closed = client.get(questionnaire_url())

@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import random
-import uuid
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -26,7 +25,7 @@ from reports.selectors.results import city_result, unit_results
 from surveys.models import UNSUR_FIELDS, Response, UnitPeriod
 from surveys.services.periods import period_get_or_create
 from surveys.services.response_import import responses_import
-from tests.conftest import import_rows, pdf_text, response_row
+from tests.conftest import import_rows, pdf_text, questionnaire_answers, response_row
 from tests.factories import ResponseFactory
 from units.models import AuditEvent, Unit
 
@@ -155,17 +154,7 @@ def codes(period, kode):
 
 
 def post_questionnaire(client, address, **overrides):
-    data = {
-        "umur": "27",
-        "jenis_kelamin": "L",
-        "pendidikan": "SMA/SMK/SEDERAJAT",
-        "pekerjaan": "WIRASWASTA",
-        "jenis_layanan": "KTP elektronik",
-        "saran": "",
-        "submission_id": str(uuid.uuid4()),
-        **{f"u{k}": str(1 + k % 4) for k in range(1, 10)},
-    }
-    data.update(overrides)
+    data = questionnaire_answers(**{"saran": "", **overrides})
     response = client.post(reverse("surveys:questionnaire", args=["UPP016"]), data, REMOTE_ADDR=address)
     assert response.status_code == 302, response.content.decode()[:500]
 
