@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 from playwright.sync_api import sync_playwright
@@ -55,6 +56,10 @@ def response_row(**overrides: str) -> dict[str, str]:
     }
     row.update(overrides)
     return row
+
+
+def questionnaire_url(kode: str = "UPP016") -> str:
+    return reverse("surveys:questionnaire", args=[kode])
 
 
 def questionnaire_answers(**overrides) -> dict[str, str]:

@@ -25,7 +25,7 @@ from reports.templatetags.skm_format import bar_percent, interval_bar
 from skm_portal.clients import client_address
 from surveys.forms import IMPORT_MAX_BYTES
 from surveys.models import Period, PrivacyNotice, Response
-from tests.conftest import import_rows, questionnaire_answers, response_row, write_csv
+from tests.conftest import import_rows, questionnaire_answers, questionnaire_url, response_row, write_csv
 from tests.factories import PASSWORD, CityAdminFactory, PeriodFactory, PrioritasFactory, TindakLanjutFactory
 from units.models import Unit
 
@@ -34,10 +34,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 TEMPLATES = Path(django_settings.BASE_DIR) / "templates"
-
-
-def questionnaire_url(kode="UPP016"):
-    return reverse("surveys:questionnaire", args=[kode])
 
 
 # (9) The client address: the proxy header only from trusted proxies

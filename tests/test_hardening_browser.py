@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from test_questionnaire_browser import ANSWERS, fill_profile
 
 from reports.services.locking import period_lock
 from surveys.models import Response
@@ -23,6 +22,7 @@ from tests.factories import (
     UnitAdminFactory,
     UserFactory,
 )
+from tests.test_questionnaire_browser import ANSWERS, fill_profile
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from surveys.models import Period, RateLimitBucket, Response, Unsur
-from tests.conftest import questionnaire_answers
+from tests.conftest import questionnaire_answers, questionnaire_url
 from tests.factories import PeriodFactory
 from units.models import Unit
 
@@ -19,12 +19,8 @@ pytestmark = pytest.mark.django_db
 STATIC = Path(settings.BASE_DIR) / "static"
 
 
-def url(kode="UPP016"):
-    return reverse("surveys:questionnaire", args=[kode])
-
-
 def test_the_form_shows_profile_questions_and_answers_from_the_unsur_data(open_period, client):
-    html = client.get(url()).content.decode()
+    html = client.get(questionnaire_url()).content.decode()
     for name in [
         "umur",
         "jenis_kelamin",
@@ -43,7 +39,7 @@ def test_the_form_shows_profile_questions_and_answers_from_the_unsur_data(open_p
 
 def test_a_valid_submission_is_stored_with_exactly_the_answers_given(open_period, client):
     data = questionnaire_answers()
-    response = client.post(url(), data, REMOTE_ADDR="203.0.113.7")
+    response = client.post(questionnaire_url(), data, REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 302
     assert response["Location"] == reverse("surveys:thanks", args=["UPP016"])
     stored = Response.objects.get()
@@ -69,8 +65,8 @@ def test_a_valid_submission_is_stored_with_exactly_the_answers_given(open_period
 
 def test_the_same_form_posted_twice_stores_one_response(open_period, client):
     data = questionnaire_answers()
-    first = client.post(url(), data)
-    second = client.post(url(), data)
+    first = client.post(questionnaire_url(), data)
+    second = client.post(questionnaire_url(), data)
     assert first.status_code == second.status_code == 302
     assert second["Location"] == first["Location"]
     assert Response.objects.count() == 1
@@ -95,7 +91,7 @@ def test_the_same_form_posted_twice_stores_one_response(open_period, client):
 def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(
     open_period, client, overrides, field, message
 ):
-    response = client.post(url(), questionnaire_answers(**overrides))
+    response = client.post(questionnaire_url(), questionnaire_answers(**overrides))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert message in " ".join(response.context["form"].errors[field])
@@ -105,52 +101,59 @@ def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(
 
 @pytest.mark.parametrize("submission_id", ["not-a-uuid", None])
 def test_a_tampered_submission_id_gets_a_fresh_one_and_a_message(open_period, client, submission_id):
-    response = client.post(url(), questionnaire_answers(submission_id=submission_id))
+    response = client.post(questionnaire_url(), questionnaire_answers(submission_id=submission_id))
     assert response.status_code == 200
     assert "Formulir belum lengkap" in response.content.decode()
     fresh = re.search(r'name="submission_id" value="([^"]+)"', response.content.decode())[1]
     assert str(uuid.UUID(fresh)) == fresh
     assert Response.objects.count() == 0
-    assert client.post(url(), questionnaire_answers(submission_id=fresh)).status_code == 302
+    assert client.post(questionnaire_url(), questionnaire_answers(submission_id=fresh)).status_code == 302
     assert Response.objects.count() == 1
 
 
 def test_every_missing_answer_is_named(open_period, client):
     data = questionnaire_answers(**{f"u{k}": None for k in range(1, 10)})
-    response = client.post(url(), data)
+    response = client.post(questionnaire_url(), data)
     assert sorted(response.context["form"].errors) == [f"u{k}" for k in range(1, 10)]
     assert response.content.decode().count("Pilih salah satu jawaban untuk pertanyaan ini.") == 9
     assert Response.objects.count() == 0
 
 
 def test_the_honeypot_pretends_success_and_stores_nothing(open_period, client):
-    response = client.post(url(), questionnaire_answers(website="http://spam.example"))
+    response = client.post(questionnaire_url(), questionnaire_answers(website="http://spam.example"))
     assert response.status_code == 302
     assert Response.objects.count() == 0
 
 
 def test_csrf_is_enforced(open_period):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(url(), questionnaire_answers())
+    response = client.post(questionnaire_url(), questionnaire_answers())
     assert response.status_code == 403
     assert "kedaluwarsa" in response.content.decode()
     assert Response.objects.count() == 0
-    page = client.get(url())
+    page = client.get(questionnaire_url())
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
-    assert client.post(url(), questionnaire_answers(csrfmiddlewaretoken=token)).status_code == 302
+    assert client.post(questionnaire_url(), questionnaire_answers(csrfmiddlewaretoken=token)).status_code == 302
     assert Response.objects.count() == 1
 
 
 def test_the_rate_limit_is_per_client_and_unit(open_period, client, settings):
     settings.SKM_SUBMISSIONS_PER_HOUR = 3
-    statuses = [client.post(url(), questionnaire_answers(), REMOTE_ADDR="198.51.100.1").status_code for _ in range(4)]
+    statuses = [
+        client.post(questionnaire_url(), questionnaire_answers(), REMOTE_ADDR="198.51.100.1").status_code
+        for _ in range(4)
+    ]
     assert statuses == [302, 302, 302, 429]
-    limited = client.post(url(), questionnaire_answers(), REMOTE_ADDR="198.51.100.1")
+    limited = client.post(questionnaire_url(), questionnaire_answers(), REMOTE_ADDR="198.51.100.1")
     assert "Terlalu banyak" in limited.content.decode()
     assert Response.objects.count() == 3
-    assert client.post(url(), questionnaire_answers(), REMOTE_ADDR="198.51.100.2").status_code == 302  # another client
     assert (
-        client.post(url("UPP001"), questionnaire_answers(jenis_layanan=None), REMOTE_ADDR="198.51.100.1").status_code
+        client.post(questionnaire_url(), questionnaire_answers(), REMOTE_ADDR="198.51.100.2").status_code == 302
+    )  # another client
+    assert (
+        client.post(
+            questionnaire_url("UPP001"), questionnaire_answers(jenis_layanan=None), REMOTE_ADDR="198.51.100.1"
+        ).status_code
         == 302
     )
     assert Response.objects.count() == 5
@@ -164,52 +167,61 @@ def test_the_rate_limit_holds_behind_a_reverse_proxy(open_period, client, settin
     # The client may forge earlier entries; the proxy's own (last) entry decides.
     forged = [
         client.post(
-            url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.9", **proxy
+            questionnaire_url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR=f"192.0.2.{i}, 203.0.113.9", **proxy
         ).status_code
         for i in range(3)
     ]
     assert forged == [302, 302, 429]
-    assert client.post(url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy).status_code == 302
+    assert (
+        client.post(
+            questionnaire_url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy
+        ).status_code
+        == 302
+    )
     assert Response.objects.count() == 3
 
 
 def test_without_a_trusted_header_forwarded_addresses_are_ignored(open_period, client, settings):
     settings.SKM_SUBMISSIONS_PER_HOUR = 1
-    assert client.post(url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 302
-    assert client.post(url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 429
+    assert (
+        client.post(questionnaire_url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR="192.0.2.1").status_code == 302
+    )
+    assert (
+        client.post(questionnaire_url(), questionnaire_answers(), HTTP_X_FORWARDED_FOR="192.0.2.2").status_code == 429
+    )
     assert Response.objects.count() == 1
 
 
 def test_an_unknown_unit_is_a_friendly_404(open_period, client):
-    response = client.get(url("UPP999"))
+    response = client.get(questionnaire_url("UPP999"))
     assert response.status_code == 404
     assert Response.objects.count() == 0
 
 
 def test_an_inactive_unit_shows_the_closed_page_and_stores_nothing(open_period, client):
     Unit.objects.filter(kode="UPP016").update(aktif=False)
-    assert "ditutup" in client.get(url()).content.decode()
-    response = client.post(url(), questionnaire_answers())
+    assert "ditutup" in client.get(questionnaire_url()).content.decode()
+    response = client.post(questionnaire_url(), questionnaire_answers())
     assert response.status_code == 200 and "ditutup" in response.content.decode()
     assert Response.objects.count() == 0
 
 
 def test_without_an_open_period_the_survey_is_closed(reference_units, client):
     PeriodFactory(kode="2020-S1", status="open")
-    response = client.post(url(), questionnaire_answers())
+    response = client.post(questionnaire_url(), questionnaire_answers())
     assert response.status_code == 200 and "ditutup" in response.content.decode()
     assert Response.objects.count() == 0
 
 
 def test_a_locked_period_accepts_no_response(open_period, client):
     Period.objects.filter(pk=open_period.pk).update(status=Period.Status.LOCKED)
-    response = client.post(url(), questionnaire_answers())
+    response = client.post(questionnaire_url(), questionnaire_answers())
     assert response.status_code == 200 and "ditutup" in response.content.decode()
     assert Response.objects.count() == 0
 
 
 def test_the_suggestion_is_rendered_escaped(open_period, client, admin_client):
-    client.post(url(), questionnaire_answers(saran='<img src=x onerror="alert(1)">'))
+    client.post(questionnaire_url(), questionnaire_answers(saran='<img src=x onerror="alert(1)">'))
     stored = Response.objects.get()
     html = admin_client.get(reverse("admin:surveys_response_change", args=[stored.pk])).content.decode()
     assert "&lt;img src=x onerror=" in html
@@ -217,7 +229,7 @@ def test_the_suggestion_is_rendered_escaped(open_period, client, admin_client):
 
 
 def test_the_page_with_its_assets_weighs_under_200_kb(open_period, client):
-    html = client.get(url()).content
+    html = client.get(questionnaire_url()).content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
     assert assets, "the page links its stylesheets"
     total = len(html)
@@ -241,22 +253,22 @@ def test_the_page_with_its_assets_weighs_under_200_kb(open_period, client):
 
 def test_the_rate_limit_refills_over_time(open_period, client, settings):
     settings.SKM_SUBMISSIONS_PER_HOUR = 2
-    assert [client.post(url(), questionnaire_answers()).status_code for _ in range(3)] == [302, 302, 429]
+    assert [client.post(questionnaire_url(), questionnaire_answers()).status_code for _ in range(3)] == [302, 302, 429]
     # An hour later two tokens have come back, one of them paying the refused attempt.
     RateLimitBucket.objects.update(updated=F("updated") - 3600)
-    assert [client.post(url(), questionnaire_answers()).status_code for _ in range(2)] == [302, 429]
+    assert [client.post(questionnaire_url(), questionnaire_answers()).status_code for _ in range(2)] == [302, 429]
     assert Response.objects.count() == 3
 
 
 def test_edited_question_texts_reach_the_form_at_once(open_period, client):
-    client.get(url())  # fills the cache
+    client.get(questionnaire_url())  # fills the cache
     unsur = Unsur.objects.get(kode="U8")
     unsur.pertanyaan = "Bagaimana kebersihan dan kenyamanan ruang tunggu?"
     unsur.save()
-    assert "Bagaimana kebersihan dan kenyamanan ruang tunggu?" in client.get(url()).content.decode()
+    assert "Bagaimana kebersihan dan kenyamanan ruang tunggu?" in client.get(questionnaire_url()).content.decode()
 
 
 def test_submissions_need_no_redis_or_celery(open_period, client, broker_unreachable):
     # Nothing on the submission path talks to the broker: a dead one changes nothing.
-    assert client.post(url(), questionnaire_answers()).status_code == 302
+    assert client.post(questionnaire_url(), questionnaire_answers()).status_code == 302
     assert Response.objects.count() == 1

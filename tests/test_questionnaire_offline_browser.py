@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from test_questionnaire_browser import ANSWERS, fill_profile
 
 from reports.services.locking import period_lock
 from surveys.models import Response
+from tests.test_questionnaire_browser import ANSWERS, fill_profile
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the live server runs in another thread
