@@ -20,7 +20,7 @@ from tests.factories import PeriodFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 # As they stand in a URL: percent-encoded bytes go through the server's decoding.
-HOSTILE_IN_PATH = ["%00", "%ff", "x" * 10_000, str(2**63 + 1), "9" * 40]
+HOSTILE_IN_PATH = ["%00", "%ff", "x" * 10_000, str(2**63 + 1)]
 # As form and query values.
 HOSTILE_VALUES = ["a\x00b", "x" * 10_000, str(2**63 + 1), "²"]
 QUERY_PARAMETERS = ("periode", "q", "urut", "hapus", "page")
@@ -90,7 +90,7 @@ def test_the_sweep_covers_the_portal_and_the_admin():
     assert any(route.startswith("admin/") for route in routes)
 
 
-@pytest.mark.parametrize("value", HOSTILE_IN_PATH, ids=["nul", "ff", "long", "2^63", "digits"])
+@pytest.mark.parametrize("value", HOSTILE_IN_PATH, ids=["nul", "ff", "long", "2^63"])
 def test_hostile_path_values_are_never_found_nor_an_error(clients, value):
     for client in clients:
         for route, has_parameters in patterns():
