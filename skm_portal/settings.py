@@ -119,8 +119,9 @@ if "DATABASE_URL" not in env:
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default database lives there
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 # Persistent connections: opening one costs more than a whole questionnaire submission.
+# No health check per request (a query before every submission): a connection that broke (the
+# database restarted) fails one request and is then closed and opened anew.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while an import writes; IMMEDIATE transactions take the
     # write lock up front, so concurrent submissions wait instead of failing on upgrade.

@@ -161,7 +161,8 @@ class Response(models.Model):
         IMPORT = "import", _("import")
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="responses")
+    # Indexed by (period, unit) below: a second index on period alone would only slow every insert.
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="responses", db_index=False)
     submitted_at = models.DateTimeField(_("submitted at"))
     umur = models.PositiveSmallIntegerField(_("age"))
     jenis_kelamin = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -190,11 +191,23 @@ class Response(models.Model):
     # When the respondent sent the form on their device (it may have waited offline); it decides
     # the period. Empty for imports and rows from before it was kept: their date is submitted_at.
     diisi_pada = models.DateTimeField(_("filled in at"), null=True, blank=True, editable=False)
+    # A 64-bit hash of everything the respondent filled in (surveys.tallies.content_hash): an
+    # identical submission is found through an index instead of by sorting the period.
+    content_hash = models.BigIntegerField(_("content hash"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
-        indexes = [models.Index(fields=["period", "unit"], name="response_period_unit")]
+        indexes = [
+            models.Index(fields=["period", "unit"], name="response_period_unit"),
+            models.Index(fields=["unit", "content_hash"], name="response_unit_content"),
+            # The recent responses of one device for a unit: what a burst is made of.
+            models.Index(
+                fields=["unit", "client_hash", "submitted_at"],
+                name="response_unit_client_time",
+                condition=~models.Q(client_hash=""),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(**{f"{f}__gte": 1, f"{f}__lte": 4}), name=f"response_{f}_1_to_4")
             for f in UNSUR_FIELDS
@@ -212,6 +225,102 @@ def filled_at() -> Coalesce:
     """When a response was filled in: the device's time for online forms (they may arrive later,
     after waiting offline), else submitted_at (imports carry the date of the paper form)."""
     return Coalesce("diisi_pada", "submitted_at")
+
+
+# The running totals of a unit in a period, written in the transaction that stores a response
+# (surveys.services.tallies), so that every read costs one row per unit, not one per response.
+ANSWER_COUNT_FIELDS = tuple(f"{field}_{answer}" for field in UNSUR_FIELDS for answer in range(1, 5))
+
+
+class UnitTally(models.Model):
+    """A unit's figures in a period: respondents, how many gave each answer to each unsur, the sum of
+    squared response totals (for the interval), the filling span, and the data-quality counts."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    respondents = models.PositiveIntegerField(default=0)
+    # Sum over responses of (their nine answers added up) squared.
+    answer_square_sum = models.BigIntegerField(default=0)
+    first_filled_at = models.DateTimeField(null=True, blank=True)
+    last_filled_at = models.DateTimeField(null=True, blank=True)
+    # Responses that arrived when an identical one of the unit, filled in within
+    # SKM_FLAG_DUPLICATE_MINUTES of them, was already stored.
+    duplicates = models.PositiveIntegerField(default=0)
+    first_duplicate_at = models.DateTimeField(null=True, blank=True)
+    # The majority vote (Boyer-Moore) over the sets of nine answers: if one set ("443344434") was
+    # given by more than half the respondents, it is the candidate, and its lead is at least twice
+    # its count minus the respondents. Mergeable, so an import adds its own vote in one statement;
+    # the uniform-answers flag counts the candidate exactly only where the lead makes it possible.
+    pattern_candidate = models.CharField(max_length=9, blank=True, default="")
+    pattern_lead = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="unique_unit_tally")]
+        verbose_name = _("unit tally")
+        verbose_name_plural = _("unit tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id}: {self.respondents}"
+
+    @property
+    def answer_counts(self) -> dict[str, list[int]]:
+        """Respondents per answer 1..4, by unsur code (U1..U9)."""
+        return {f.upper(): [getattr(self, f"{f}_{answer}") for answer in range(1, 5)] for f in UNSUR_FIELDS}
+
+    @property
+    def answer_sums(self) -> tuple[int, ...]:
+        return tuple(sum(answer * count for answer, count in enumerate(c, 1)) for c in self.answer_counts.values())
+
+
+for _name in ANSWER_COUNT_FIELDS:  # u1_1 .. u9_4: 36 columns, so one upsert adds to all of them
+    UnitTally.add_to_class(_name, models.PositiveIntegerField(default=0))
+
+
+class KeyedTally(models.Model):
+    """How many responses of a unit in a period have a value of an attribute of the profile: the
+    report's age band, sex, education, occupation (BAB II)."""
+
+    class Kind(models.TextChoices):
+        UMUR = "umur"
+        JENIS_KELAMIN = "jenis_kelamin"
+        PENDIDIKAN = "pendidikan"
+        PEKERJAAN = "pekerjaan"
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    value = models.CharField(max_length=30)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "kind", "value"], name="unique_keyed_tally")]
+        verbose_name = _("keyed tally")
+        verbose_name_plural = _("keyed tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id} {self.kind}={self.value}: {self.count}"
+
+
+class BurstTally(models.Model):
+    """A device that sent a unit many online responses in a short time: its largest burst (by arrival
+    or by filling time) and how many of its responses lie in one. Written when a response closes a
+    burst; read by the burst flag."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    client_hash = models.CharField(max_length=64)
+    largest = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    responses = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "unit", "client_hash"], name="unique_burst_tally")]
+        verbose_name = _("burst tally")
+        verbose_name_plural = _("burst tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id} {self.client_hash[:8]}: {self.largest}"
 
 
 class RateLimitBucket(models.Model):

@@ -13,8 +13,17 @@ from skm_portal.plain_text import text_problem
 UMUR_MIN, UMUR_MAX = 10, 100
 SARAN_MAX_LENGTH = 2000
 JENIS_LAYANAN_MAX_LENGTH = 200
+# The report's age bands: (label, lowest age, highest age), open at the ends.
+KELOMPOK_UMUR = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49), (">= 50", 50, None))
 # A filling time this far ahead of the server is the clock of the device or the spreadsheet, not the future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def kelompok_umur(umur: int) -> str:
+    """The report's age band of an age."""
+    return next(
+        label for label, low, high in KELOMPOK_UMUR if (low is None or umur >= low) and (high is None or umur <= high)
+    )
 
 
 def saran_problem(saran: str) -> str | None:

@@ -129,14 +129,17 @@ def test_a_queued_form_refused_without_an_answer_of_the_form_says_so_with_the_co
     phone.emulate_media(reduced_motion="reduce")  # no smooth scrolling to wait for before tapping a button
     open_form(phone, live_server)
     submit_offline(phone)
-    Unit.objects.filter(kode="UPP016").update(kode="UPP016-LAMA")  # its address is gone: 404, a page
+    renamed = Unit.objects.get(kode="UPP016")
+    renamed.kode = "UPP016-LAMA"
+    renamed.save()  # its address is gone: 404, a page
     phone.context.set_offline(False)
     expect(phone.locator(REFUSED)).to_contain_text("Jawaban ini tidak dapat dikirim (kode 404).", timeout=15_000)
     expect(phone.locator(QUEUED)).to_have_count(0)
     expect(phone.locator("#antrian")).not_to_contain_text("sudah terkirim")  # refused is not sent
     assert [item["state"] for item in phone.evaluate("SkmQueue.all()")] == ["refused"]
     # Such a refusal may pass (a proxy, a portal): the respondent can try again.
-    Unit.objects.filter(kode="UPP016-LAMA").update(kode="UPP016")
+    renamed.kode = "UPP016"
+    renamed.save()
     phone.get_by_role("button", name="Coba lagi").click()
     wait_for_responses(1)
     expect(phone.locator("#antrian")).to_contain_text("sudah terkirim")

@@ -1,8 +1,14 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from units.validators import UNIT_KODE_MAX_LENGTH, validate_unit_kode
+
+
+def questionnaire_cache_key(kode: str) -> str:
+    """Where units.selectors.questionnaire keeps what a unit's questionnaire needs (cleared on save)."""
+    return f"units:questionnaire:{kode}"
 
 
 class Unit(models.Model):
@@ -28,6 +34,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kode} {self.nama}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A closed or renamed unit's form closes at once in this process (others within a minute).
+        before = Unit.objects.filter(pk=self.pk).values_list("kode", flat=True).first() if self.pk else None
+        super().save(*args, **kwargs)
+        cache.delete_many([questionnaire_cache_key(kode) for kode in {self.kode, before} if kode])
 
 
 class UnitAdmin(models.Model):
@@ -59,6 +71,14 @@ class JenisLayanan(models.Model):
 
     def __str__(self) -> str:
         return self.nama
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        cache.delete(questionnaire_cache_key(self.unit.kode))
+
+    def delete(self, *args, **kwargs):
+        cache.delete(questionnaire_cache_key(self.unit.kode))
+        return super().delete(*args, **kwargs)
 
 
 class AuditEvent(models.Model):

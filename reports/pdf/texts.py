@@ -25,7 +25,7 @@ MANFAAT = (
     "upaya peningkatan kinerja pelayanan;",
     "Bagi masyarakat dapat diketahui gambaran tentang kinerja unit pelayanan.",
 )
-# The age bands of reports.selectors.demographics.KELOMPOK_UMUR as the report words them.
+# The age bands of surveys.rules.KELOMPOK_UMUR as the report words them.
 KELOMPOK_UMUR_LABELS = {
     "< 20": "Kurang dari 20 tahun",
     "20-29": "20 - 29 tahun",

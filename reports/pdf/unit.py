@@ -81,7 +81,7 @@ def unit_report_context(*, unit: Unit, period: Period) -> dict[str, Any]:
     (result,) = unit_results(period=period, units=[unit])
     before = previous_period(period)
     unsur = {u.kode: u for u in unsur_list()}
-    distribution = answer_distribution(period=period, unit=unit) if result.respondents else {}
+    distribution = answer_distribution(result)
     profile = demographics(period=period, units=[unit]) if result.respondents else None
     saran = saran_of_unit(unit=unit, period=period, shown=SARAN_IN_PDF)
     semester = semester_label(period)

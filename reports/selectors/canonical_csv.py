@@ -23,9 +23,9 @@ from django.db.models import F
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from reports.selectors.demographics import kelompok_umur
 from skm_portal.spreadsheets import csv_safe
 from surveys.models import UNSUR_FIELDS, Period, Response, filled_at
+from surveys.rules import kelompok_umur
 
 CANONICAL_CSV_VERSIONS = (1, 2)
 CANONICAL_CSV_VERSION = 2  # what a new lock writes

@@ -48,7 +48,7 @@ def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> Unit
         result=result,
         previous=previous,
         previous_period=before,
-        distribution=answer_distribution(period=period, unit=unit),
+        distribution=answer_distribution(result),
         demographics=demographics(period=period, units=[unit]),
         prioritas=prioritas_by_unit(period=period, units=[unit]).get(unit.pk, []),
         previous_rencana=prioritas_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else [],

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Case, CharField, Count, Q, Value, When
+from django.db.models import Sum
 
-from surveys.models import Pekerjaan, Pendidikan, Period, Response, Sex
+from surveys.models import KeyedTally, Pekerjaan, Pendidikan, Period, Sex
+from surveys.rules import KELOMPOK_UMUR
 from units.models import Unit
 
 DEMOGRAPHIC_TITLES = {
@@ -26,39 +27,17 @@ class DemographicRow:
     percent: Fraction  # of all respondents, unrounded
 
 
-# The report's age bands: (label, lowest age, highest age), open at the ends.
-KELOMPOK_UMUR = (("< 20", None, 19), ("20-29", 20, 29), ("30-39", 30, 39), ("40-49", 40, 49), (">= 50", 50, None))
-
-
-def kelompok_umur(umur: int) -> str:
-    """The report's age band of an age."""
-    return next(
-        label for label, low, high in KELOMPOK_UMUR if (low is None or umur >= low) and (high is None or umur <= high)
-    )
-
-
 def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict[str, list[DemographicRow]]:
-    """Respondents by age band, sex, education and occupation, in the report's order."""
-    responses = Response.objects.filter(period=period)
+    """Respondents by age band, sex, education and occupation, in the report's order: one query
+    over the units' profile tallies (surveys.models.KeyedTally)."""
+    tallies = KeyedTally.objects.filter(period=period)
     if units is not None:
-        responses = responses.filter(unit__in=list(units))
-    band = Case(
-        *[
-            When(
-                Q(**({"umur__gte": low} if low is not None else {}))
-                & Q(**({"umur__lte": high} if high is not None else {})),
-                then=Value(label),
-            )
-            for label, low, high in KELOMPOK_UMUR
-        ],
-        output_field=CharField(),
-    )
-    counts = {
-        "umur": _counts(responses.annotate(band=band), "band"),
-        "jenis_kelamin": _counts(responses, "jenis_kelamin"),
-        "pendidikan": _counts(responses, "pendidikan"),
-        "pekerjaan": _counts(responses, "pekerjaan"),
-    }
+        tallies = tallies.filter(unit__in=list(units))
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in KeyedTally.Kind.values}
+    for kind, value, count in (
+        tallies.values_list("kind", "value").annotate(n=Sum("count")).values_list("kind", "value", "n")
+    ):
+        counts[kind][value] = count
     labels = {
         "umur": [(label, label) for label, _low, _high in KELOMPOK_UMUR],
         "jenis_kelamin": list(Sex.choices),
@@ -77,7 +56,3 @@ def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict
         ]
         for name in labels
     }
-
-
-def _counts(queryset, field: str) -> dict[str, int]:
-    return dict(queryset.order_by().values_list(field).annotate(n=Count("id")).values_list(field, "n"))

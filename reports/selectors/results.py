@@ -1,4 +1,5 @@
-"""Every unit's SKM figures for a period and the city row, from one GROUP BY over its responses."""
+"""Every unit's SKM figures for a period and the city row, from the units' tallies (written with the
+responses, surveys.models.UnitTally): one row per unit, however many responses."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Q
 
 from reports import skm, stats
 from reports.tanggal import collection_window
-from surveys.models import UNSUR_FIELDS, Period, Response, UnitPeriod, filled_at
+from surveys.models import UNSUR_FIELDS, Period, UnitPeriod, UnitTally
 from units.models import Unit
 
 UNSUR_CODES = tuple(f.upper() for f in UNSUR_FIELDS)
@@ -30,6 +31,12 @@ class UnitResult:
     first_at: datetime | None
     last_at: datetime | None
     square_sum: int | None = None  # sum over responses of (their nine answers' sum) squared
+    answer_counts: dict[str, list[int]] | None = None  # respondents per answer 1..4, by unsur code
+    # What the data-quality flags read (reports.selectors.flags): see surveys.models.UnitTally.
+    duplicates: int = 0
+    first_duplicate_at: datetime | None = None
+    pattern_candidate: str = ""
+    pattern_lead: int = 0
 
     # Computed once per result (exact fractions are not free and templates ask several times);
     # cached_property writes the instance dict, which a frozen dataclass allows.
@@ -104,53 +111,39 @@ class CityResult:
         return skm.kategori(self.ikm) if self.ikm is not None else None
 
 
-# One response's nine answers added up (9..36): its score is this x 25/9.
-_ANSWER_TOTAL = sum((F(f) for f in UNSUR_FIELDS[1:]), F(UNSUR_FIELDS[0]))
-
-
 def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list[UnitResult]:
-    """Every unit's figures for the period, from one GROUP BY over its responses.
+    """Every unit's figures for the period, from its tally.
 
     Without `units`: all active units, and any inactive unit that has responses in the period.
     """
-    responses = Response.objects.filter(period=period)
+    tallies = UnitTally.objects.filter(period=period, respondents__gt=0)
     if units is not None:
         units = list(units)
-        responses = responses.filter(unit__in=units)
-    sums = {
-        row["unit_id"]: row
-        for row in responses.values("unit_id")
-        .order_by()
-        .annotate(
-            n=Count("id"),
-            first_at=Min(filled_at()),
-            last_at=Max(filled_at()),
-            square_sum=Sum(_ANSWER_TOTAL * _ANSWER_TOTAL),
-            **{f"s_{f}": Sum(f) for f in UNSUR_FIELDS},
-        )
-    }
+        tallies = tallies.filter(unit__in=units)
+    by_unit = {tally.unit_id: tally for tally in tallies}
     if units is None:
-        units = list(Unit.objects.filter(Q(aktif=True) | Q(pk__in=sums.keys())).order_by("kode"))
+        units = list(Unit.objects.filter(Q(aktif=True) | Q(pk__in=by_unit.keys())).order_by("kode"))
     settings = {s.unit_id: s for s in UnitPeriod.objects.filter(period=period, unit__in=units)}
-    results = []
-    for unit in units:
-        row = sums.get(unit.pk)
-        setting = settings.get(unit.pk)
-        results.append(
-            UnitResult(
-                unit_id=unit.pk,
-                kode=unit.kode,
-                nama=unit.nama,
-                metode=setting.metode if setting else UnitPeriod.DEFAULT_METODE,
-                populasi=setting.populasi if setting else None,
-                respondents=row["n"] if row else 0,
-                answer_sums=tuple(row[f"s_{f}"] for f in UNSUR_FIELDS) if row else None,
-                first_at=row["first_at"] if row else None,
-                last_at=row["last_at"] if row else None,
-                square_sum=row["square_sum"] if row else None,
-            )
-        )
-    return results
+    return [_result(unit, by_unit.get(unit.pk), settings.get(unit.pk)) for unit in units]
+
+
+def _result(unit: Unit, tally: UnitTally | None, setting: UnitPeriod | None) -> UnitResult:
+    declared = {
+        "metode": setting.metode if setting else UnitPeriod.DEFAULT_METODE,
+        "populasi": setting.populasi if setting else None,
+    }
+    if tally is None:
+        return UnitResult(
+            unit_id=unit.pk, kode=unit.kode, nama=unit.nama, **declared, respondents=0, answer_sums=None,
+            first_at=None, last_at=None,
+        )  # fmt: skip
+    return UnitResult(
+        unit_id=unit.pk, kode=unit.kode, nama=unit.nama, **declared, respondents=tally.respondents,
+        answer_sums=tally.answer_sums, first_at=tally.first_filled_at, last_at=tally.last_filled_at,
+        square_sum=tally.answer_square_sum, answer_counts=tally.answer_counts, duplicates=tally.duplicates,
+        first_duplicate_at=tally.first_duplicate_at, pattern_candidate=tally.pattern_candidate,
+        pattern_lead=tally.pattern_lead,
+    )  # fmt: skip
 
 
 def city_result(results: Iterable[UnitResult]) -> CityResult:
@@ -168,9 +161,6 @@ def city_result(results: Iterable[UnitResult]) -> CityResult:
     )
 
 
-def answer_distribution(*, period: Period, unit: Unit) -> dict[str, list[int]]:
-    """How many respondents gave each answer 1..4 to each unsur: one query."""
-    counts = Response.objects.filter(period=period, unit=unit).aggregate(
-        **{f"{f}_{value}": Count("id", filter=Q(**{f: value})) for f in UNSUR_FIELDS for value in range(1, 5)}
-    )
-    return {f.upper(): [counts[f"{f}_{value}"] for value in range(1, 5)] for f in UNSUR_FIELDS}
+def answer_distribution(result: UnitResult) -> dict[str, list[int]]:
+    """How many respondents gave each answer 1..4 to each unsur (zeros without responses)."""
+    return result.answer_counts or {code: [0, 0, 0, 0] for code in UNSUR_CODES}

@@ -27,9 +27,9 @@ from surveys.selectors.periods import latest_locked_period_answered, period_open
 from surveys.selectors.privacy import privacy_notice_text
 from surveys.selectors.responses import response_stored
 from surveys.selectors.unsur import unsur_list
-from surveys.services.rate_limit import rate_limit_consume
-from surveys.services.submissions import response_submit
+from surveys.services.submissions import RateLimit, RateLimited, response_submit
 from units.models import Unit
+from units.selectors.questionnaire import questionnaire_unit
 
 RATE_WINDOW_SECONDS = 3600
 # See thanks(): no identifier, only a random value that changes; gone after an hour.
@@ -37,11 +37,12 @@ SENT_COOKIE = "skm_terkirim"
 SENT_COOKIE_MAX_AGE = 3600
 
 
-def _public_unit(unit_kode: str) -> Unit:
-    unit = Unit.objects.filter(kode=unit_kode).first()
-    if unit is None:
+def _public_unit(unit_kode: str) -> tuple[Unit, tuple[str, ...]]:
+    """The unit and its service types (units.selectors.questionnaire keeps them a minute), or 404."""
+    found = questionnaire_unit(unit_kode)
+    if found is None:
         raise Http404("unknown unit")
-    return unit
+    return found
 
 
 @never_cache  # a shared device: Back after sending must not bring the previous respondent's page
@@ -51,11 +52,8 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     the device's queue) gets a JSON answer, a plain post a page, with the same rules.
     A body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused with a 400 page before it is read; one with a
     file (the form has none) is cut at the file (skm_portal.uploads) and refused here with a 413."""
-    unit = _public_unit(unit_kode)
-    form_kwargs = {
-        "unsur": unsur_list(),
-        "jenis_layanan": list(unit.jenis_layanan.values_list("nama", flat=True)),
-    }
+    unit, service_types = _public_unit(unit_kode)
+    form_kwargs = {"unsur": unsur_list(), "jenis_layanan": list(service_types)}
     if request.method == "GET":
         period = period_open_on()
         if not unit.aktif or period is None:
@@ -67,32 +65,34 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     )
     if upload_refused(request):
         return answer.too_large()
-    # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
-    # even if the unit closed or its questions changed since it was stored.
-    if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
-        return answer.stored()
-    if not unit.aktif:
-        return answer.refused(_("This unit's survey is closed; these answers cannot be sent."), closed=True)
     form = QuestionnaireForm(request.POST, **form_kwargs)
-    if not form.is_valid():
+    if not unit.aktif or not form.is_valid():
+        # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
+        # even if the unit closed or its questions changed since it was stored.
+        if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
+            return answer.stored()
+        if not unit.aktif:
+            return answer.refused(_("This unit's survey is closed; these answers cannot be sent."), closed=True)
         return answer.invalid(form)
     if form.is_bot():
         return answer.stored()  # let it believe it succeeded; store nothing
-    submission_id = form.cleaned_data["submission_id"]
     hashed = client_hash(client_address(request))
-    if not rate_limit_consume(
-        key=f"survei:{unit.pk}:{hashed}", capacity=settings.SKM_SUBMISSIONS_PER_HOUR, per_seconds=RATE_WINDOW_SECONDS
-    ):
-        return answer.rate_limited()
     try:
         response_submit(
             unit=unit,
             answers=form.answers(),
-            submission_id=submission_id,
+            submission_id=form.cleaned_data["submission_id"],
             client_hash=hashed,
             filled_at=form.cleaned_data["diisi_pada"],
             sent_at=form.cleaned_data["dikirim_pada"],
+            rate_limit=RateLimit(
+                key=f"survei:{unit.pk}:{hashed}",
+                capacity=settings.SKM_SUBMISSIONS_PER_HOUR,
+                per_seconds=RATE_WINDOW_SECONDS,
+            ),
         )
+    except RateLimited:
+        return answer.rate_limited()
     except PeriodLocked as error:
         return answer.refused(str(error), closed=True)
     except SubmissionRefused as error:
@@ -170,7 +170,7 @@ class _JsonAnswer:
 
 @never_cache
 def thanks(request: HttpRequest, unit_kode: str) -> HttpResponse:
-    unit = _public_unit(unit_kode)
+    unit, _service_types = _public_unit(unit_kode)
     response = render(
         request, "surveys/thanks.html", {"unit": unit, "rencana_period": latest_locked_period_answered(unit)}
     )

@@ -3,12 +3,15 @@ from django.utils.translation import gettext as _
 
 from reports.selectors.verification import period_verify
 from surveys.models import Period
+from surveys.selectors.tally_counts import tallies_differing
+from units.models import Unit
 
 
 class Command(BaseCommand):
     help = (
-        "Check a locked period against what was kept when it was locked: its stored responses (SHA-256), "
-        "its report's words and every unit's population and method; exits non-zero and names what differs."
+        "Check a period's tallies against a count of its responses and, once it is locked, against what was "
+        "kept when it was locked: its stored responses (SHA-256), its report's words and every unit's "
+        "population and method; exits non-zero and names what differs."
     )
 
     def add_arguments(self, parser):
@@ -19,10 +22,26 @@ class Command(BaseCommand):
             period_obj = Period.objects.get(kode=period)
         except Period.DoesNotExist:
             raise CommandError(_("unknown period %(kode)s") % {"kode": period}) from None
+        problems = []
+        differing = tallies_differing(period_id=period_obj.pk)
+        if differing:
+            codes = Unit.objects.filter(pk__in=differing).order_by("kode").values_list("kode", flat=True)
+            problems.append(
+                _(
+                    "period %(kode)s: the tallies of %(units)s differ from a count of their responses; "
+                    "python manage.py rebuild_tallies %(kode)s counts them again"
+                )
+                % {"kode": period, "units": ", ".join(codes)}
+            )
         result = period_verify(period_obj)
         if result is None:
-            raise CommandError(_("period %(kode)s has no snapshot: it is not locked yet") % {"kode": period})
-        problems = []
+            if problems:
+                raise CommandError("\n".join(problems))
+            self.stdout.write(
+                _("period %(kode)s: its tallies match its responses; it is not locked yet, so there is no snapshot")
+                % {"kode": period}
+            )
+            return
         if not result.responses_ok:
             problems.append(
                 _(
@@ -52,8 +71,8 @@ class Command(BaseCommand):
             raise CommandError("\n".join(problems))
         self.stdout.write(
             _(
-                "period %(kode)s: %(rows)s responses, the report texts and the unit settings match the snapshot "
-                "taken at locking (SHA-256 %(sha)s)"
+                "period %(kode)s: %(rows)s responses, their tallies, the report texts and the unit settings match "
+                "the snapshot taken at locking (SHA-256 %(sha)s)"
             )
             % {"kode": period, "rows": result.actual_rows, "sha": result.actual_sha256}
         )

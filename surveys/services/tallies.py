@@ -1,0 +1,110 @@
+"""Writing the running totals in the transaction that stores responses: the profile counts in one
+statement and the unit totals in another, for one response or a whole import.
+
+Each statement is an upsert that adds to what is stored (`count = count + excluded.count`), so
+concurrent writers never lose a count: each waits for the other's row lock, then adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+from surveys.models import ANSWER_COUNT_FIELDS, KeyedTally, UnitTally
+from surveys.tallies import TallyDelta
+
+_ROWS_PER_STATEMENT = 500  # a statement's parameters stay far below SQLite's and PostgreSQL's limits
+
+
+def tallies_add(*, period_id: int, deltas: dict[int, TallyDelta]) -> None:
+    """Add what responses of a period bring to their units' tallies (`deltas` by unit id)."""
+    keyed = [
+        (period_id, unit_id, kind, value, count)
+        for unit_id, delta in deltas.items()
+        for (kind, value), count in delta.keys.items()
+    ]
+    for rows in _chunks(keyed):
+        _execute_upsert(_KEYED_SQL, rows)
+    units = [_unit_row(period_id, unit_id, delta) for unit_id, delta in deltas.items() if delta.respondents]
+    for rows in _chunks(units):
+        _execute_upsert(_unit_sql(connection.vendor), rows)
+
+
+def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        yield rows[start : start + _ROWS_PER_STATEMENT]
+
+
+def _execute_upsert(sql: str, rows: Sequence[tuple]) -> None:
+    values = ", ".join(["(" + ", ".join(["%s"] * len(rows[0])) + ")"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(values=values), [value for row in rows for value in row])
+
+
+def _when(moment: datetime | None) -> Any:
+    return connection.ops.adapt_datetimefield_value(moment) if moment is not None else None
+
+
+def _unit_row(period_id: int, unit_id: int, delta: TallyDelta) -> tuple:
+    return (
+        period_id, unit_id, delta.respondents, *delta.answer_counts, delta.answer_square_sum,
+        _when(delta.first_filled_at), _when(delta.last_filled_at), delta.duplicates, _when(delta.first_duplicate_at),
+        delta.pattern_candidate, delta.pattern_lead,
+    )  # fmt: skip
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+_KEYED_TABLE = KeyedTally._meta.db_table
+_KEYED_SQL = (
+    f"INSERT INTO {_KEYED_TABLE} (period_id, unit_id, kind, value, count) VALUES {{values}} "
+    f"ON CONFLICT (period_id, unit_id, kind, value) DO UPDATE SET count = {_KEYED_TABLE}.count + excluded.count"
+)
+_ADDED = ("respondents", *ANSWER_COUNT_FIELDS, "answer_square_sum", "duplicates")
+_UNIT_COLUMNS = (
+    "period_id", "unit_id", "respondents", *ANSWER_COUNT_FIELDS, "answer_square_sum", "first_filled_at",
+    "last_filled_at", "duplicates", "first_duplicate_at", "pattern_candidate", "pattern_lead",
+)  # fmt: skip
+
+
+@cache
+def _unit_sql(vendor: str) -> str:
+    """The unit totals' upsert: counts add up, the span widens, the majority votes merge
+    (surveys.tallies.merged_vote). Built per vendor: LEAST/GREATEST are MIN/MAX in SQLite."""
+    table = UnitTally._meta.db_table
+    least, greatest = ("MIN", "MAX") if vendor == "sqlite" else ("LEAST", "GREATEST")
+
+    def stored(name: str) -> str:
+        return f"{table}.{_quote(name)}"
+
+    def new(name: str) -> str:
+        return f"excluded.{_quote(name)}"
+
+    def either(function: str, name: str) -> str:  # NULL is "not known yet", never the answer
+        return f"{function}(COALESCE({stored(name)}, {new(name)}), COALESCE({new(name)}, {stored(name)}))"
+
+    same = f"{stored('pattern_candidate')} = {new('pattern_candidate')}"
+    ahead = f"{stored('pattern_lead')} >= {new('pattern_lead')}"
+    updates = [
+        *(f"{_quote(name)} = {stored(name)} + {new(name)}" for name in _ADDED),
+        f"first_filled_at = {either(least, 'first_filled_at')}",
+        f"last_filled_at = {either(greatest, 'last_filled_at')}",
+        f"first_duplicate_at = {either(least, 'first_duplicate_at')}",
+        # Both read the stored row as it was: SET sees the old values.
+        f"pattern_candidate = CASE WHEN {same} OR ({ahead} AND {stored('pattern_lead')} > 0) "
+        f"THEN {stored('pattern_candidate')} ELSE {new('pattern_candidate')} END",
+        f"pattern_lead = CASE WHEN {same} THEN {stored('pattern_lead')} + {new('pattern_lead')} "
+        f"WHEN {ahead} THEN {stored('pattern_lead')} - {new('pattern_lead')} "
+        f"ELSE {new('pattern_lead')} - {stored('pattern_lead')} END",
+    ]
+    columns = ", ".join(_quote(name) for name in _UNIT_COLUMNS)
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES {{values}} "
+        f"ON CONFLICT (period_id, unit_id) DO UPDATE SET {', '.join(updates)}"
+    )
