@@ -17,7 +17,8 @@ from units.models import Unit
 class PeriodChoiceForm(forms.Form):
     """`?periode=` of a dashboard: an existing period's code, or nothing for the default."""
 
-    periode = forms.ModelChoiceField(queryset=Period.objects.all(), to_field_name="kode", required=False)
+    # A code's form only: the views pick the period from the list they show (one query for both).
+    periode = forms.CharField(required=False, max_length=Period._meta.get_field("kode").max_length)
 
 
 class CityDashboardForm(PeriodChoiceForm):

@@ -7,6 +7,7 @@ value is displayed (``round_half_up``), and categories are decided on unrounded 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -68,12 +69,54 @@ def kategori(value: Fraction) -> Kategori:
     raise ValueError(f"IKM {float(value):.4f} is below the scale's minimum of 25")
 
 
+def means_of_ratios(rows: Iterable[tuple[Sequence[int], int]]) -> tuple[Fraction, ...] | None:
+    """Exact unweighted means of ratios, column by column: of rows (numerators, denominator), the
+    mean over rows of numerators[k] / denominator for each k (None without rows).
+
+    The same values as skm.mean over Fractions, summed over one common denominator instead (rows
+    that share a denominator first): thousands of units cost one Fraction per column."""
+    by_denominator: dict[int, list[int]] = {}
+    count = 0
+    for numerators, denominator in rows:
+        count += 1
+        sums = by_denominator.get(denominator)
+        if sums is None:
+            by_denominator[denominator] = list(numerators)
+        else:
+            for k, value in enumerate(numerators):
+                sums[k] += value
+    if not count:
+        return None
+    common = math.lcm(*by_denominator)
+    totals = [0] * len(next(iter(by_denominator.values())))
+    for denominator, sums in by_denominator.items():
+        factor = common // denominator
+        for k, value in enumerate(sums):
+            totals[k] += value * factor
+    return tuple(Fraction(total, common * count) for total in totals)
+
+
+def scaled_half_up(numerator: int, denominator: int, places: int = 2) -> int:
+    """numerator / denominator x 10**places rounded half away from zero, exactly (denominator > 0):
+    the digits round_half_up shows, as an integer (8989 for 89,89)."""
+    magnitude = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return -magnitude if numerator < 0 else magnitude
+
+
 def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """Round for display only: half-up, as the report's spreadsheets do (not banker's)."""
     if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
+        digits = scaled_half_up(value.numerator, value.denominator, places)
+        return Decimal(f"-{-digits}" if value < 0 else str(digits)).scaleb(-places)  # -0,00 stays signed
     quantum = Decimal(1).scaleb(-places)
     return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def rounded_float(value: Fraction | None, places: int = 2) -> float | None:
+    """round_half_up as a float (for JSON): the same number, without a Decimal in between."""
+    if value is None:
+        return None
+    return scaled_half_up(value.numerator, value.denominator, places) / 10**places
 
 
 def angka(value: Fraction | Decimal | float | int, places: int = 2) -> str:

@@ -47,16 +47,20 @@ def unit_estimate(
     census = population is not None and n == population
     if n < 1 or (n < 2 and not census):
         return None
-    mean = Fraction(answer_total, n) * _SCORE_PER_ANSWER_TOTAL
+    # Exact ratios of integers, each divided once: int / int is correctly rounded, so these are the
+    # floats of the exact Fractions, without building them (a city has thousands of units).
+    score_top, score_bottom = _SCORE_PER_ANSWER_TOTAL.numerator, _SCORE_PER_ANSWER_TOTAL.denominator
+    mean = answer_total * score_top / (n * score_bottom)
     if census:
-        return MeanEstimate(float(mean), 0.0, math.inf)
-    # Sample variance of the answer totals, exact, then on the score scale.
-    variance_totals = Fraction(n * square_total - answer_total * answer_total, n * (n - 1))
-    variance_of_mean = variance_totals * _SCORE_PER_ANSWER_TOTAL**2 / n
+        return MeanEstimate(mean, 0.0, math.inf)
+    # Sample variance of the answer totals, (n x squares - total^2) / (n (n - 1)), on the score
+    # scale, over n: the variance of the mean.
+    top = (n * square_total - answer_total * answer_total) * score_top**2
+    bottom = n * (n - 1) * score_bottom**2 * n
     if population is not None:
         # Sampling without replacement: Var(mean) = (1 - n/N) s^2 / n with s^2 the sample variance.
-        variance_of_mean *= Fraction(population - n, population)
-    return MeanEstimate(float(mean), float(variance_of_mean), n - 1)
+        top, bottom = top * (population - n), bottom * population
+    return MeanEstimate(mean, top / bottom, n - 1)
 
 
 def city_estimate(units: Iterable[MeanEstimate | None]) -> MeanEstimate | None:

@@ -25,7 +25,8 @@ BULAN = (
 def collection_window(first: datetime, last: datetime, separator: str = " - ") -> str:
     """The span of response dates as the report prints it: "Juli - Oktober 2023"
     (or "Juli sampai dengan Oktober 2023" with another separator)."""
-    first, last = timezone.localtime(first), timezone.localtime(last)
+    zone = timezone.get_current_timezone()
+    first, last = first.astimezone(zone), last.astimezone(zone)
     if (first.year, first.month) == (last.year, last.month):
         return f"{BULAN[first.month - 1]} {first.year}"
     if first.year == last.year:

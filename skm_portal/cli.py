@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError
@@ -16,9 +16,10 @@ from skm_portal.import_problems import ImportFailed
 T = TypeVar("T")
 
 
-def read_input_file(path: str) -> bytes:
+def open_input_file(path: str) -> BinaryIO:
+    """The file at `path`, open for reading in binary."""
     try:
-        return Path(path).read_bytes()
+        return Path(path).open("rb")
     except OSError as exc:
         raise CommandError(_("cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}) from None
 

@@ -8,14 +8,14 @@ import re
 from django.utils.translation import gettext as _
 
 # Tab and line breaks are text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def text_problem(text: str, *, max_length: int) -> str | None:
     """None for acceptable text, else the problem in words for the person who entered it."""
     if len(text) > max_length:
         return _("longer than %(max)s characters") % {"max": max_length}
-    control = _CONTROL.search(text)
+    control = CONTROL_CHARACTER.search(text)
     if control:
         return _("contains a control character (code %(code)s); remove it") % {"code": ord(control.group())}
     return None

@@ -10,13 +10,15 @@ refused with its row and column. Zip members are read no further than their limi
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from posixpath import dirname, join, normpath
+from typing import BinaryIO
 from xml.etree import ElementTree
 
+import numpy as np
 import python_calamine
 from django.utils.translation import gettext as _
 
@@ -37,6 +39,13 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f)(?=[\s/>])([^>]*)>")
 _POSITION = re.compile(rb"\sr\s*=\s*([\"'])(.*?)\1", re.DOTALL)
 _CELL_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REF = re.compile(rb"[0-9]{1,7}")
+# The fast check of a chunk (_SheetScan._plain).
+_FORMULA_OR_PREFIX = re.compile(rb"<(?:f[\s/>]|/?[A-Za-z_][\w.-]*:)")
+_ROW_OPENING = re.compile(rb"<row[\s/>]")
+_PLAIN_ROW = re.compile(rb'<row r="[0-9]{1,7}"[\s/>]')
+_CELL_OPENING = re.compile(rb"<c[\s/>]")
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"[\s/>]')
+_FAR_ROW = re.compile(rb'<(?:row r="|c r="[A-Z]{1,3})([0-9]{6,7})"')
 
 
 def not_a_spreadsheet():
@@ -57,10 +66,15 @@ def _cell_position(ref: bytes) -> tuple[int, int]:
     match = _CELL_REF.fullmatch(ref)
     if match is None:
         raise not_a_spreadsheet()
+    return _column_index(match.group(1)), int(match.group(2))
+
+
+def _column_index(letters: bytes) -> int:
+    """b"A" -> 1, b"ab" -> 28."""
     index = 0
-    for letter in match.group(1).upper():
+    for letter in letters.upper():
         index = index * 26 + letter - 64
-    return index, int(match.group(2))
+    return index
 
 
 def _row_number(ref: bytes) -> int:
@@ -69,13 +83,46 @@ def _row_number(ref: bytes) -> int:
     return int(ref)
 
 
-def xlsx_rows(data: bytes, *, max_columns: int) -> Iterator[list[object]]:
-    """The rows of the first sheet from row 1, each a list of cell values by column (A first)."""
+def cell_text(value: object) -> str:
+    """A cell's value as a CSV of the sheet would have it: 34.0 is "34", a date "2023-08-01", a
+    time of day "2023-08-01 09:30" (with seconds only when it has them)."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M" if not (value.second or value.microsecond) else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def cell_texts(values: Sequence[object]) -> list[str]:
+    """cell_text of each value; a column of text or of whole numbers (nearly every column of a
+    questionnaire file) without a call per cell."""
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        return list(values)
+    if kinds == {float}:
+        numbers = np.array(values, dtype=np.float64)
+        if ((numbers == np.trunc(numbers)) & (np.abs(numbers) < 2**53)).all():  # exact as integers
+            return numbers.astype(np.int64).astype(str).tolist()
+    return [cell_text(value) for value in values]
+
+
+def xlsx_rows(source: BinaryIO, *, max_columns: int) -> Iterator[list[object]]:
+    """The rows of the first sheet (of a binary file open for reading) from row 1, each a list of
+    cell values by column (A first)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(source)
         sheet_path = _first_sheet_path(archive)
         formulas = _scan_sheet(archive, sheet_path, max_columns)
-        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        source.seek(0)
+        sheet = python_calamine.CalamineWorkbook.from_filelike(source).get_sheet_by_index(0)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, python_calamine.CalamineError, ValueError):
         raise not_a_spreadsheet() from None
     return _rows(sheet, formulas)
@@ -172,6 +219,34 @@ class _SheetScan:
         self.row = self.column = 0
 
     def feed(self, text: bytes) -> None:
+        if not self._plain(text):
+            self._follow(text)
+
+    def _plain(self, text: bytes) -> bool:
+        """Checks a chunk in a few passes of C code, if it is as spreadsheet programs write it: no
+        formula, no namespace prefix, every row and cell with its position in double quotes, all
+        within bounds. Anything else is followed tag by tag (_follow), which also words the error."""
+        if _FORMULA_OR_PREFIX.search(text):
+            return False
+        if len(_ROW_OPENING.findall(text)) != len(_PLAIN_ROW.findall(text)):
+            return False
+        columns = _PLAIN_CELL.findall(text)
+        if len(_CELL_OPENING.findall(text)) != len(columns):
+            return False
+        if columns and max(_column_index(letters) for letters in set(columns)) > self.max_columns:
+            return False
+        far_rows = _FAR_ROW.findall(text)  # rows of six or seven digits: the only ones past XLSX_MAX_ROWS
+        if far_rows and max(map(int, far_rows)) > XLSX_MAX_ROWS:
+            return False
+        # Where the chunk ends is where a cell without a position in the next chunk goes on from.
+        last_row, last_cell = text.rfind(b'<row r="'), text.rfind(b'<c r="')
+        if last_cell > last_row:
+            self.column, self.row = _cell_position(_POSITION.search(text, last_cell).group(2))
+        elif last_row >= 0:
+            self.row, self.column = _row_number(_POSITION.search(text, last_row).group(2)), 0
+        return True
+
+    def _follow(self, text: bytes) -> None:
         for match in _TAG.finditer(text):
             tag, attributes = match.group(1), match.group(2)
             position = _POSITION.search(attributes)

@@ -160,7 +160,8 @@ class Response(models.Model):
         PAPER = "paper", _("paper")
         IMPORT = "import", _("import")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses")
+    # Served by the indexes below that start with unit: one on unit alone would only slow inserts.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses", db_index=False)
     # Indexed by (period, unit) below: a second index on period alone would only slow every insert.
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="responses", db_index=False)
     submitted_at = models.DateTimeField(_("submitted at"))
@@ -180,8 +181,9 @@ class Response(models.Model):
     u9 = _answer_field(9)
     saran = models.TextField(_("suggestion"), blank=True, max_length=2000)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    # Not indexed: nothing reads responses by their import, and every insert would pay for it.
     import_batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="responses", db_index=False
     )
     # Made when the form is opened; a second post of the same form stores nothing new.
     submission_id = models.UUIDField(_("submission id"), null=True, blank=True, unique=True, editable=False)

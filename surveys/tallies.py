@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
-from surveys.models import ANSWER_COUNT_FIELDS, RESPONSE_CONTENT_FIELDS, UNSUR_FIELDS, KeyedTally
-from surveys.rules import kelompok_umur
+from surveys.models import (
+    ANSWER_COUNT_FIELDS,
+    RESPONSE_CONTENT_FIELDS,
+    UNSUR_FIELDS,
+    KeyedTally,
+    Pekerjaan,
+    Pendidikan,
+    Sex,
+)
+from surveys.rules import KELOMPOK_UMUR, kelompok_umur
 
 _ANSWER_INDEX = {name: index for index, name in enumerate(ANSWER_COUNT_FIELDS)}
 
@@ -27,9 +36,16 @@ _ANSWER_INDEX = {name: index for index, name in enumerate(ANSWER_COUNT_FIELDS)}
 def content_hash(values: Mapping[str, Any]) -> int:
     """A signed 64-bit hash of everything a respondent filled in (the same for the same content, in
     every process); stored on the response, indexed with its unit."""
-    text = "\x1f".join(str(values[name]) for name in RESPONSE_CONTENT_FIELDS)
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    return int(content_hashes([[str(values[name])] for name in RESPONSE_CONTENT_FIELDS])[0])
+
+
+def content_hashes(columns: Sequence[Sequence[str]]) -> np.ndarray:
+    """content_hash of many responses at once, given as text columns in RESPONSE_CONTENT_FIELDS'
+    order (an int64 array)."""
+    digest = hashlib.blake2b
+    rows = zip(*columns, strict=True)
+    digests = b"".join(digest("\x1f".join(row).encode("utf-8"), digest_size=8).digest() for row in rows)
+    return np.frombuffer(digests, dtype=">i8").astype(np.int64)
 
 
 def answer_pattern(values: Mapping[str, Any]) -> str:
@@ -84,11 +100,167 @@ class TallyDelta:
         self.first_filled_at = first if self.first_filled_at is None else min(self.first_filled_at, first)
         self.last_filled_at = last if self.last_filled_at is None else max(self.last_filled_at, last)
 
+    def merge(self, other: TallyDelta) -> None:
+        """Add what other responses of the same unit bring."""
+        self.respondents += other.respondents
+        self.answer_counts = [a + b for a, b in zip(self.answer_counts, other.answer_counts, strict=True)]
+        self.answer_square_sum += other.answer_square_sum
+        if other.first_filled_at is not None:
+            self.span(other.first_filled_at, other.last_filled_at)
+        self.duplicates_found(other.duplicates, other.first_duplicate_at)
+        self.keys.update(other.keys)
+        self.vote(other.pattern_candidate, other.pattern_lead)
+
     def duplicates_found(self, count: int, first: datetime | None) -> None:
         """`count` more responses are duplicates (see duplicate_change), the first filled in at `first`."""
         self.duplicates += count
         if first is not None and (self.first_duplicate_at is None or first < self.first_duplicate_at):
             self.first_duplicate_at = first
+
+
+# The values each kind of KeyedTally counts, in a fixed order: columns of TallyColumns.keyed.
+KEYED_VALUES = (
+    *((KeyedTally.Kind.UMUR, label) for label, _low, _high in KELOMPOK_UMUR),
+    *((KeyedTally.Kind.JENIS_KELAMIN, value) for value in Sex.values),
+    *((KeyedTally.Kind.PENDIDIKAN, value) for value in Pendidikan.values),
+    *((KeyedTally.Kind.PEKERJAAN, value) for value in Pekerjaan.values),
+)
+_KEYED_COLUMN = {key: index for index, key in enumerate(KEYED_VALUES)}
+_NO_PATTERN = -1  # no vote yet ("" in TallyDelta)
+
+
+@dataclass(frozen=True)
+class TallyColumns:
+    """What many responses add to their units' tallies, one row per unit (ascending unit ids), as
+    arrays: an import counts frame after frame and makes TallyDelta objects once, at the end."""
+
+    units: np.ndarray  # int64
+    respondents: np.ndarray
+    answer_counts: np.ndarray  # one column per ANSWER_COUNT_FIELDS
+    answer_square_sum: np.ndarray
+    first: np.ndarray  # filling times, microseconds since the epoch (UTC)
+    last: np.ndarray
+    keyed: np.ndarray  # one column per KEYED_VALUES
+    pattern: np.ndarray  # the vote's candidate: its nine answers - 1 as a base-4 number, or _NO_PATTERN
+    lead: np.ndarray
+
+    @classmethod
+    def empty(cls) -> TallyColumns:
+        none = np.zeros(0, dtype=np.int64)
+        return cls(
+            none, none, np.zeros((0, len(ANSWER_COUNT_FIELDS)), np.int64), none, none, none,
+            np.zeros((0, len(KEYED_VALUES)), np.int64), none, none,
+        )  # fmt: skip
+
+    def merged(self, other: TallyColumns) -> TallyColumns:
+        """Both together, as TallyDelta.merge would have them (self's vote first)."""
+        units = np.union1d(self.units, other.units)
+        mine, theirs = np.searchsorted(units, self.units), np.searchsorted(units, other.units)
+
+        def summed(name: str) -> np.ndarray:
+            column = np.zeros((len(units), *getattr(self, name).shape[1:]), dtype=np.int64)
+            column[mine] += getattr(self, name)
+            column[theirs] += getattr(other, name)
+            return column
+
+        def spanned(name: str, bound: int, pick) -> np.ndarray:
+            column = np.full(len(units), bound, dtype=np.int64)
+            column[mine] = getattr(self, name)
+            column[theirs] = pick(column[theirs], getattr(other, name))
+            return column
+
+        pattern, lead = np.full(len(units), _NO_PATTERN, dtype=np.int64), np.zeros(len(units), dtype=np.int64)
+        pattern[mine], lead[mine] = self.pattern, self.lead
+        candidate, candidate_lead = pattern[theirs], lead[theirs]
+        same = candidate == other.pattern  # merged_vote, unit by unit
+        ahead = ~same & (candidate_lead >= other.lead) & (candidate_lead > 0)
+        pattern[theirs] = np.where(same | ahead, candidate, other.pattern)
+        behind = other.lead - candidate_lead
+        lead[theirs] = np.where(same, candidate_lead + other.lead, np.where(ahead, -behind, behind))
+        extreme = np.iinfo(np.int64)
+        return TallyColumns(
+            units, summed("respondents"), summed("answer_counts"), summed("answer_square_sum"),
+            spanned("first", extreme.max, np.minimum), spanned("last", extreme.min, np.maximum), summed("keyed"),
+            pattern, lead,
+        )  # fmt: skip
+
+    def deltas(self) -> dict[int, TallyDelta]:
+        """The same figures as TallyDelta objects, by unit id."""
+        deltas = {}
+        for index, unit in enumerate(self.units.tolist()):
+            keyed = self.keyed[index].tolist()
+            deltas[unit] = TallyDelta(
+                respondents=int(self.respondents[index]), answer_counts=self.answer_counts[index].tolist(),
+                answer_square_sum=int(self.answer_square_sum[index]),
+                first_filled_at=epoch_moment(int(self.first[index])),
+                last_filled_at=epoch_moment(int(self.last[index])),
+                keys=Counter({key: count for key, count in zip(KEYED_VALUES, keyed, strict=True) if count}),
+                pattern_candidate=_pattern_text(int(self.pattern[index])), pattern_lead=int(self.lead[index]),
+            )  # fmt: skip
+        return deltas
+
+
+def rows_tallies(
+    unit_id: np.ndarray, filled_at: np.ndarray, umur: np.ndarray, profile: Sequence[np.ndarray], answers: np.ndarray
+) -> TallyColumns:
+    """What many responses add to their units' tallies, counted column by column: the same figures
+    as TallyDelta.add for each (duplicates aside). Arrays: unit ids, filling times (datetime64[us],
+    UTC), ages, the profile's sex, education and occupation (stored values), and one column of
+    answers (1..4) per unsur."""
+    units, position = np.unique(unit_id, return_inverse=True)
+    count = len(units)
+    respondents = np.bincount(position, minlength=count)
+    answer_counts = np.hstack(
+        [
+            np.bincount(position * 4 + answers[:, k] - 1, minlength=count * 4).reshape(count, 4)
+            for k in range(answers.shape[1])
+        ]
+    )
+    totals = answers.sum(axis=1)
+    # Exact in float: at most 36² per response, far below 2**53 for any file.
+    squares = np.rint(np.bincount(position, weights=(totals * totals).astype(np.float64), minlength=count))
+    order = np.argsort(position, kind="stable")
+    starts = np.concatenate(([0], np.cumsum(respondents)[:-1]))
+    moments = filled_at.astype("datetime64[us]").astype(np.int64)[order]
+    first, last = np.minimum.reduceat(moments, starts), np.maximum.reduceat(moments, starts)
+    band = np.searchsorted([low for _label, low, _high in KELOMPOK_UMUR[1:]], umur, side="right")
+    columns = [band]  # the columns of KEYED_VALUES each row adds one to
+    kinds = (KeyedTally.Kind.JENIS_KELAMIN, KeyedTally.Kind.PENDIDIKAN, KeyedTally.Kind.PEKERJAAN)
+    for kind, values in zip(kinds, profile, strict=True):
+        codes, labels = pd.factorize(values)
+        columns.append(np.array([_KEYED_COLUMN[(kind, label)] for label in labels], dtype=np.int64)[codes])
+    width = len(KEYED_VALUES)
+    keyed = sum(
+        np.bincount(position * width + column, minlength=count * width).reshape(count, width) for column in columns
+    )
+    pattern, lead = _votes(position, count, respondents, answers)
+    return TallyColumns(
+        units.astype(np.int64), respondents.astype(np.int64), answer_counts.astype(np.int64),
+        squares.astype(np.int64), first, last, keyed.astype(np.int64), pattern, lead,
+    )  # fmt: skip
+
+
+def _votes(
+    position: np.ndarray, count: int, respondents: np.ndarray, answers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's majority vote from exact counts: the most given set of answers, with a lead of
+    twice its count minus the respondents (or 0). Merged with other votes (merged_vote), it keeps
+    what a vote must: a set given by more than half of all respondents ends as the candidate."""
+    width = answers.shape[1]
+    pattern = ((answers - 1) * (4 ** np.arange(width - 1, -1, -1))).sum(axis=1)
+    keys, counts = np.unique(position.astype(np.int64) * 4**width + pattern, return_counts=True)
+    owner, pattern = keys // 4**width, keys % 4**width
+    order = np.lexsort((counts, owner))  # by unit, the most given set last
+    last = order[np.flatnonzero(np.append(owner[order][1:] != owner[order][:-1], True))]
+    return pattern[last].astype(np.int64), np.maximum(2 * counts[last] - respondents[owner[last]], 0).astype(np.int64)
+
+
+def _pattern_text(pattern: int) -> str:
+    """A vote's candidate as answer_pattern has it ("" for none)."""
+    if pattern == _NO_PATTERN:
+        return ""
+    width = len(UNSUR_FIELDS)
+    return "".join(str(pattern // 4 ** (width - 1 - k) % 4 + 1) for k in range(width))
 
 
 def merged_vote(candidate: str, lead: int, other: str, other_lead: int) -> tuple[str, int]:
@@ -155,7 +327,7 @@ def duplicates_by_unit(
     for unit, at in zip(units[1:][repeat].tolist(), moments[1:][repeat].tolist(), strict=True):
         count, first = found.get(unit, (0, at))
         found[unit] = (count + 1, min(first, at))
-    return {unit: (count, _EPOCH + timedelta(microseconds=first)) for unit, (count, first) in found.items()}
+    return {unit: (count, epoch_moment(first)) for unit, (count, first) in found.items()}
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -165,3 +337,7 @@ _MICROSECOND = timedelta(microseconds=1)
 def epoch_microseconds(moment: datetime) -> int:
     """A time as an exact integer (a float of seconds loses the last microsecond)."""
     return (moment - _EPOCH) // _MICROSECOND
+
+
+def epoch_moment(microseconds: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=microseconds)

@@ -1,6 +1,7 @@
 """Failures of parts we do not control: the database going away in the middle of an import."""
 
 import io
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -21,24 +22,30 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
         pytest.skip("terminates a real PostgreSQL session: runs in CI's PostgreSQL pass")
     rows = [response_row(kode_unit=f"UPP{n % 79 + 1:03d}", umur=str(20 + n % 50)) for n in range(3000)]
     path = write_csv(tmp_path / "r.csv", rows)
-    insert = response_import._insert_responses
+    open_writer = response_import.responses_writer
 
-    def insert_then_lose_the_server(batch):
-        insert(batch[: len(batch) // 2])  # half of the file is already in the table...
-        pid = connection.connection.info.backend_pid
-        settings = connection.settings_dict
-        with psycopg.connect(
-            host=settings["HOST"],
-            port=settings["PORT"],
-            user=settings["USER"],
-            password=settings["PASSWORD"] or None,
-            dbname=settings["NAME"],
-            autocommit=True,
-        ) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", [pid])  # ...when the server drops the session
-        insert(batch[len(batch) // 2 :])
+    @contextmanager
+    def writer_losing_the_server(**kwargs):
+        with open_writer(**kwargs) as write:
 
-    monkeypatch.setattr(response_import, "_insert_responses", insert_then_lose_the_server)
+            def write_then_lose_the_server(rows, texts, hashes):
+                write(rows, texts, hashes)  # the file's rows are on their way into the table...
+                pid = connection.connection.info.backend_pid
+                settings = connection.settings_dict
+                with psycopg.connect(
+                    host=settings["HOST"],
+                    port=settings["PORT"],
+                    user=settings["USER"],
+                    password=settings["PASSWORD"] or None,
+                    dbname=settings["NAME"],
+                    autocommit=True,
+                ) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", [pid])  # ...when the server drops the session
+                write(rows, texts, hashes)
+
+            yield write_then_lose_the_server
+
+    monkeypatch.setattr(response_import, "responses_writer", writer_losing_the_server)
     with pytest.raises(CommandError, match="tidak ada yang diimpor"):
         call_command("import_responses", str(path), "--period", "2023-S2", stdout=io.StringIO(), stderr=io.StringIO())
     connection.close()  # the next query opens a new session

@@ -273,7 +273,7 @@ def test_a_clean_reference_sized_period_raises_no_burst_or_duplicate_flag(refere
     writer.writeheader()
     writer.writerows(rows)
     period = period_get_or_create(kode="2023-S2")
-    responses_import(data=buffer.getvalue().encode(), filename="ref.csv", period=period)
+    responses_import(source=io.BytesIO(buffer.getvalue().encode()), filename="ref.csv", period=period)
     # As if it had come through the form: online, from devices that each answered a few
     # times over the semester (returning visitors), never in a burst.
     rng = random.Random(5)

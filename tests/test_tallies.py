@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import threading
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
@@ -16,9 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.selectors.results import unit_results
-from surveys.models import BurstTally, KeyedTally, Response, UnitTally
+from surveys.models import BurstTally, KeyedTally, Pekerjaan, Pendidikan, Response, Sex, UnitTally
+from surveys.rules import UMUR_MAX, UMUR_MIN
 from surveys.selectors.tally_counts import tallies_differing
 from surveys.services.submissions import response_submit
+from surveys.tallies import TallyColumns, TallyDelta, epoch_moment, rows_tallies
 from tests.conftest import import_rows, questionnaire_answers, questionnaire_url, response_row
 from units.models import Unit
 
@@ -96,7 +100,7 @@ def test_the_results_read_from_the_tallies_equal_sums_over_the_responses(referen
         for i in range(25)
     ]
     period = import_rows(tmp_path, rows)
-    (result,) = unit_results(period=period, units=[Unit.objects.get(kode="UPP016")])
+    (result,) = unit_results(period=period, units=[Unit.objects.get(kode="UPP016")], counts=True)
     responses = Response.objects.filter(period=period)
     assert result.respondents == 25
     assert result.answer_sums == tuple(sum(getattr(r, f"u{k}") for r in responses) for k in range(1, 10))
@@ -174,3 +178,37 @@ def test_concurrent_submissions_add_up_to_a_count_of_their_responses(open_period
     tally = UnitTally.objects.get(period=open_period, unit=unit)
     assert tally.respondents == 64 and tally.duplicates > 0
     assert tallies_differing(period_id=open_period.pk) == []
+
+
+def test_an_import_counts_frame_by_frame_as_response_by_response():
+    """rows_tallies over frames, merged, holds what TallyDelta.add makes of each response in turn;
+    the majority vote too, for a set of answers that more than half of a unit's respondents gave."""
+    rng = np.random.default_rng(7)
+    count = 3000
+    unit_id = rng.integers(1, 40, count)
+    filled_at = np.datetime64("2023-07-01T01:00:00", "us") + rng.integers(0, 10**12, count).astype("timedelta64[us]")
+    umur = rng.integers(UMUR_MIN, UMUR_MAX + 1, count)
+    profile = [rng.choice(choices.values, count) for choices in (Sex, Pendidikan, Pekerjaan)]
+    answers = rng.integers(1, 5, (count, 9))
+    answers[unit_id == 7] = [4, 4, 3, 3, 4, 4, 3, 3, 4]  # unit 7: one set of answers from every respondent
+    expected: dict[int, TallyDelta] = defaultdict(TallyDelta)
+    for row in range(count):
+        values = {
+            "umur": int(umur[row]), "jenis_kelamin": profile[0][row], "pendidikan": profile[1][row],
+            "pekerjaan": profile[2][row], **{f"u{k + 1}": int(answers[row, k]) for k in range(9)},
+        }  # fmt: skip
+        expected[int(unit_id[row])].add(values, epoch_moment(int(filled_at[row].astype(np.int64))))
+    counted = TallyColumns.empty()
+    for frame in np.array_split(np.arange(count), 7):
+        columns = [column[frame] for column in profile]
+        counted = counted.merged(rows_tallies(unit_id[frame], filled_at[frame], umur[frame], columns, answers[frame]))
+    deltas = counted.deltas()
+    assert deltas.keys() == expected.keys()
+    for unit, delta in deltas.items():
+        want = expected[unit]
+        assert (delta.respondents, delta.answer_counts, delta.answer_square_sum, delta.keys) == (
+            want.respondents, want.answer_counts, want.answer_square_sum, want.keys,
+        )  # fmt: skip
+        assert (delta.first_filled_at, delta.last_filled_at) == (want.first_filled_at, want.last_filled_at)
+    assert deltas[7].pattern_candidate == "443344334" == expected[7].pattern_candidate
+    assert deltas[7].pattern_lead == deltas[7].respondents

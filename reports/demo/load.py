@@ -48,7 +48,7 @@ def demo_load() -> dict[str, Any]:
     data = buffer.getvalue().encode("utf-8")
     already = ImportBatch.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists()
     if not already and not period.is_locked:
-        responses_import(data=data, filename=f"demo-{DEMO_PERIOD}.csv", period=period)
+        responses_import(source=io.BytesIO(data), filename=f"demo-{DEMO_PERIOD}.csv", period=period)
     previous = period_get_or_create(kode=DEMO_PREVIOUS_PERIOD)
     demo_rencana_load(period=period, previous=previous, reference=reference.load_reference_units())
     # Locked once the plans and their realisasi are in: the lock's snapshot is the report.

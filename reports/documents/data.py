@@ -3,6 +3,7 @@ a locked period's snapshot."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -21,26 +22,35 @@ ROLLUP_METHOD = "rata-rata tanpa bobot dari unit di bawahnya yang memiliki respo
 
 
 def _number(value: Fraction | None, places: int = 2) -> float | None:
-    return float(skm.round_half_up(value, places)) if value is not None else None
+    return skm.rounded_float(value, places)
 
 
-def _unsur(values: tuple[Fraction, ...] | None) -> dict[str, float | None]:
-    if values is None:
-        return dict.fromkeys(UNSUR_CODES)
-    return {code: _number(v) for code, v in zip(UNSUR_CODES, values, strict=True)}
+def _rounded_unsur(values: tuple[float, ...] | None) -> dict[str, float | None]:
+    return dict(zip(UNSUR_CODES, values, strict=True)) if values is not None else dict.fromkeys(UNSUR_CODES)
+
+
+_HUNDREDTH = Decimal("0.01")
 
 
 def _interval(bounds: tuple[float, float] | None) -> list[float] | None:
     # The bounds are floats: rounded from their shortest decimal form, as they print.
-    return [_number(Fraction(repr(b))) for b in bounds] if bounds is not None else None
+    if bounds is None:
+        return None
+    return [float(Decimal(repr(b)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)) for b in bounds]
 
 
 def _figures(
     unsur: tuple[Fraction, ...] | None, ikm: Fraction | None, kategori: skm.Kategori | None
 ) -> dict[str, Any]:
+    return _rounded_figures(tuple(_number(v) for v in unsur) if unsur is not None else None, _number(ikm), kategori)
+
+
+def _rounded_figures(
+    unsur: tuple[float, ...] | None, ikm: float | None, kategori: skm.Kategori | None
+) -> dict[str, Any]:
     return {
-        "unsur": _unsur(unsur),
-        "ikm": _number(ikm),
+        "unsur": _rounded_unsur(unsur),
+        "ikm": ikm,
         "category": kategori.label if kategori else None,
         "grade": kategori.grade if kategori else None,
     }
@@ -71,7 +81,7 @@ def report_data(*, period: Period, unit: Unit | None = None, live: bool = False)
                 "code": r.kode,
                 "name": r.nama,
                 "respondents": r.respondents,
-                **_figures(r.unsur, r.ikm, r.kategori),
+                **_rounded_figures(r.unsur_rounded, r.ikm_rounded, r.kategori),
                 "collection_period": r.collection_period,
                 "method": r.metode,
                 # What the unit chose; until it chooses, the portal's proposal (the three lowest).

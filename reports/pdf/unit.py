@@ -78,7 +78,7 @@ def _plans(unit: Unit, period: Period, before: Period | None) -> dict[str, Any]:
 
 
 def unit_report_context(*, unit: Unit, period: Period) -> dict[str, Any]:
-    (result,) = unit_results(period=period, units=[unit])
+    (result,) = unit_results(period=period, units=[unit], counts=True)
     before = previous_period(period)
     unsur = {u.kode: u for u in unsur_list()}
     distribution = answer_distribution(result)

@@ -8,9 +8,22 @@ from fractions import Fraction
 from reports.flags import Flag
 from reports.selectors.demographics import DemographicRow, demographics
 from reports.selectors.flags import period_flags, unit_flags
-from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
-from reports.selectors.results import CityResult, UnitResult, answer_distribution, city_result, unit_results
-from reports.selectors.rollups import Rollup, rollups
+from reports.selectors.rencana import (
+    city_realisasi,
+    prioritas_by_unit,
+    prioritas_of_unit,
+    realisasi_by_unit,
+    realisasi_of,
+)
+from reports.selectors.results import (
+    CityResult,
+    UnitResult,
+    answer_distribution,
+    city_result,
+    results_by_period,
+    unit_results,
+)
+from reports.selectors.rollups import Rollup, rollup_of
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
 from surveys.selectors.responses import SaranPage, saran_of_unit
@@ -40,22 +53,29 @@ class UnitDashboard:
         return self.result.ikm - self.previous.ikm
 
 
-def unit_dashboard(*, unit: Unit, period: Period, saran_query: str = "") -> UnitDashboard:
-    (result,) = unit_results(period=period, units=[unit])
-    before = previous_period(period)
-    previous = unit_results(period=before, units=[unit])[0] if before else None
+def unit_dashboard(*, unit: Unit, period: Period, before: Period | None, saran_query: str = "") -> UnitDashboard:
+    """`before`: the period before `period` (surveys.selectors.periods.previous_period), or None.
+
+    The unit's and its children's figures of both periods come in one query, both periods'
+    priorities in another (realisasi is the mean progress of the earlier plan's actions)."""
+    periods = [period, before] if before is not None else [period]
+    by_period = results_by_period(periods=periods, units=[unit], children_of=unit, counts=True)
+    result, *children = by_period[period.pk]
+    previous = by_period[before.pk][0] if before is not None else None
+    chosen = prioritas_of_unit(unit=unit, periods=periods)
+    previous_rencana = chosen.get(before.pk, []) if before is not None else []
     return UnitDashboard(
         result=result,
         previous=previous,
         previous_period=before,
         distribution=answer_distribution(result),
         demographics=demographics(period=period, units=[unit]),
-        prioritas=prioritas_by_unit(period=period, units=[unit]).get(unit.pk, []),
-        previous_rencana=prioritas_by_unit(period=before, units=[unit]).get(unit.pk, []) if before else [],
-        realisasi=realisasi_by_unit(rencana_period=before, units=[unit]).get(unit.pk),
+        prioritas=chosen.get(period.pk, []),
+        previous_rencana=previous_rencana,
+        realisasi=realisasi_of(previous_rencana),
         saran=saran_of_unit(unit=unit, period=period, query=saran_query, shown=SARAN_SHOWN),
-        flags=unit_flags(period=period, result=result),
-        rollup=next(iter(rollups(period=period, parent=unit)), None),
+        flags=unit_flags(period=period, result=result, previous=(before, previous)),
+        rollup=rollup_of(unit=unit, children=children) if children else None,
     )
 
 

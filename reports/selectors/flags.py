@@ -22,21 +22,35 @@ from surveys.models import UNSUR_FIELDS, BurstTally, Period, Response
 from surveys.selectors.periods import previous_period
 from units.models import Unit
 
+# Reads for at most this many units name them (an index lookup each); a whole city reads the
+# period's rows and keeps its units' (no statement with thousands of parameters).
+_LISTED_UNITS = 100
 
-def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list[Flag]]:
-    """Every flag of the units in `results` for the period, by unit id, with their reviews."""
-    unit_ids = [r.unit_id for r in results]
+
+def period_flags(
+    *,
+    period: Period,
+    results: list[UnitResult],
+    previous: tuple[Period | None, list[UnitResult]] | None = None,
+) -> dict[int, list[Flag]]:
+    """Every flag of the units in `results` for the period, by unit id, with their reviews.
+
+    `previous`: the previous period (None: there is none) and these units' results in it, when
+    already read (else they are read here)."""
+    unit_ids = {r.unit_id for r in results}
     found: list[Flag] = [
         *_bursts(period, unit_ids),
         *_duplicates(results),
         *_over_population(results),
         *_uniform_answers(period, results),
-        *_ikm_changes(period, results),
+        *_ikm_changes(period, results, previous),
     ]
-    reviews = {
-        (review.unit_id, review.code): review
-        for review in FlagReview.objects.filter(period=period, unit_id__in=unit_ids).select_related("reviewed_by")
-    }
+    if not found:
+        return {}  # nothing to review
+    reviewed = FlagReview.objects.filter(period=period).select_related("reviewed_by")
+    if len(unit_ids) <= _LISTED_UNITS:
+        reviewed = reviewed.filter(unit_id__in=unit_ids)
+    reviews = {(review.unit_id, review.code): review for review in reviewed}
     flags: dict[int, list[Flag]] = {}
     for flag in found:
         review = reviews.get((flag.unit_id, flag.code))
@@ -44,17 +58,27 @@ def period_flags(*, period: Period, results: list[UnitResult]) -> dict[int, list
     return flags
 
 
-def unit_flags(*, period: Period, result: UnitResult) -> list[Flag]:
-    return period_flags(period=period, results=[result]).get(result.unit_id, [])
+def unit_flags(
+    *, period: Period, result: UnitResult, previous: tuple[Period | None, UnitResult | None] | None = None
+) -> list[Flag]:
+    """The unit's flags; `previous`: the previous period and the unit's result in it, if already read."""
+    if previous is not None:
+        before, earlier = previous
+        previous = (before, [earlier] if earlier is not None else [])
+    return period_flags(period=period, results=[result], previous=previous).get(result.unit_id, [])
 
 
-def _bursts(period: Period, unit_ids: list[int]) -> Iterable[Flag]:
+def _bursts(period: Period, unit_ids: set[int]) -> Iterable[Flag]:
     """Units that one device or more sent SKM_FLAG_BURST_RESPONSES online responses or more within
     SKM_FLAG_BURST_MINUTES, by arrival or by filling time (surveys.services.bursts keeps each
     device's largest burst as it happens)."""
     per_unit: dict[int, list[BurstTally]] = {}
-    for burst in BurstTally.objects.filter(period=period, unit_id__in=unit_ids).order_by("unit_id", "client_hash"):
-        per_unit.setdefault(burst.unit_id, []).append(burst)
+    bursts = BurstTally.objects.filter(period=period)
+    if len(unit_ids) <= _LISTED_UNITS:
+        bursts = bursts.filter(unit_id__in=unit_ids)
+    for burst in bursts.order_by("unit_id", "client_hash"):
+        if burst.unit_id in unit_ids:
+            per_unit.setdefault(burst.unit_id, []).append(burst)
     size = settings.SKM_FLAG_BURST_RESPONSES
     for unit_id, bursts in sorted(per_unit.items()):
         worst = max(bursts, key=lambda b: (b.largest, b.started_at, b.ended_at, b.responses))
@@ -95,8 +119,12 @@ def _uniform_answers(period: Period, results: list[UnitResult]) -> Iterable[Flag
     (2 x share - 1) x respondents (surveys.models.UnitTally): only such units are counted exactly,
     one query each over the unit's responses."""
     share, minimum = Fraction(str(settings.SKM_FLAG_UNIFORM_SHARE)), settings.SKM_FLAG_UNIFORM_MIN_RESPONDENTS
+    # lead < (2 x share - 1) x respondents, in integers (a Fraction per unit costs more than the test)
+    lead_top, lead_bottom = (2 * share - 1).numerator, (2 * share - 1).denominator
     for r in results:
-        if r.respondents < minimum or not r.pattern_candidate or r.pattern_lead < (2 * share - 1) * r.respondents:
+        if r.respondents < minimum or not r.pattern_candidate:
+            continue
+        if r.pattern_lead * lead_bottom < lead_top * r.respondents:
             continue
         answers = dict(zip(UNSUR_FIELDS, (int(a) for a in r.pattern_candidate), strict=True))
         count = Response.objects.filter(period=period, unit_id=r.unit_id, **answers).count()
@@ -115,15 +143,24 @@ def _uniform_answers(period: Period, results: list[UnitResult]) -> Iterable[Flag
             )
 
 
-def _ikm_changes(period: Period, results: list[UnitResult]) -> Iterable[Flag]:
-    before = previous_period(period)
-    current = {r.unit_id: r for r in results if r.ikm is not None}
-    if before is None or not current:
+def _ikm_changes(
+    period: Period, results: list[UnitResult], previous: tuple[Period | None, list[UnitResult]] | None
+) -> Iterable[Flag]:
+    current = {r.unit_id: r for r in results if r.respondents}
+    if not current:
         return
+    if previous is None:
+        before = previous_period(period)
+        if before is None:
+            return
+        units = [Unit(pk=unit_id) for unit_id in current] if len(current) <= _LISTED_UNITS else None
+        earlier_results = unit_results(period=before, units=units)
+    else:
+        before, earlier_results = previous  # no previous period: (None, [])
     limit = Fraction(str(settings.SKM_FLAG_IKM_CHANGE))
-    for earlier in unit_results(period=before, units=Unit.objects.filter(pk__in=list(current))):
-        now = current[earlier.unit_id]
-        if earlier.ikm is None:
+    for earlier in earlier_results:
+        now = current.get(earlier.unit_id)
+        if now is None or not earlier.respondents:
             continue
         change = now.ikm - earlier.ikm
         if abs(change) > limit:

@@ -28,6 +28,25 @@ def prioritas_by_unit(*, period: Period, units: Iterable[Unit] | None = None) ->
     return result
 
 
+def prioritas_of_unit(*, unit: Unit, periods: Iterable[Period]) -> dict[int, list[PrioritasUnsur]]:
+    """The unit's chosen priority elements of each period (by period id) with their actions."""
+    chosen = (
+        PrioritasUnsur.objects.filter(unit=unit, period__in=list(periods))
+        .select_related("unsur")
+        .prefetch_related("tindak_lanjut")
+    )
+    result: dict[int, list] = {}
+    for prioritas in chosen.order_by("period_id", "urutan"):
+        result.setdefault(prioritas.period_id, []).append(prioritas)
+    return result
+
+
+def realisasi_of(prioritas: Iterable[PrioritasUnsur]) -> Fraction | None:
+    """realisasi_by_unit of one unit's plan, from its priorities with their prefetched actions."""
+    progress = [action.progres or 0 for p in prioritas for action in p.tindak_lanjut.all()]
+    return Fraction(sum(progress), len(progress)) if progress else None
+
+
 def realisasi_by_unit(*, rencana_period: Period | None, units: Iterable[Unit] | None = None) -> dict[int, Fraction]:
     """Each unit's realisasi of a period's plan: the mean progress of its actions (none recorded: 0 %)."""
     if rencana_period is None:

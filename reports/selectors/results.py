@@ -1,22 +1,32 @@
 """Every unit's SKM figures for a period and the city row, from the units' tallies (written with the
-responses, surveys.models.UnitTally): one row per unit, however many responses."""
+responses, surveys.models.UnitTally): one row per unit, however many responses.
+
+A unit's exact figures (Fractions) are computed when asked for; what a report or a dashboard of
+thousands of units prints (rounded values, categories, intervals) comes from integer arithmetic
+on the same sums, with the same results.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from reports import skm, stats
 from reports.tanggal import collection_window
-from surveys.models import UNSUR_FIELDS, Period, UnitPeriod, UnitTally
+from surveys.models import ANSWER_COUNT_FIELDS, UNSUR_FIELDS, Period, UnitPeriod, UnitTally
 from units.models import Unit
 
 UNSUR_CODES = tuple(f.upper() for f in UNSUR_FIELDS)
+# The IKM on the 25..100 scale is (sum of the nine answer sums) x 25 / (9 x respondents).
+_IKM_FACTOR = Fraction(skm.SCALE, skm.UNSUR_COUNT)
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,9 @@ class UnitResult:
     first_at: datetime | None
     last_at: datetime | None
     square_sum: int | None = None  # sum over responses of (their nine answers' sum) squared
-    answer_counts: dict[str, list[int]] | None = None  # respondents per answer 1..4, by unsur code
+    # Respondents per answer 1..4 of each unsur, u1_1 .. u9_4 (read only when asked for).
+    counts: tuple[int, ...] | None = None
+    induk_id: int | None = None
     # What the data-quality flags read (reports.selectors.flags): see surveys.models.UnitTally.
     duplicates: int = 0
     first_duplicate_at: datetime | None = None
@@ -55,6 +67,13 @@ class UnitResult:
     def ikm_ci95(self) -> tuple[float, float] | None:
         return stats.interval(self.estimate)
 
+    @property
+    def answer_counts(self) -> dict[str, list[int]] | None:
+        """Respondents per answer 1..4, by unsur code (U1..U9); None unless read (unit_results' counts)."""
+        if self.counts is None:
+            return None
+        return {code: list(self.counts[4 * k : 4 * k + 4]) for k, code in enumerate(UNSUR_CODES)}
+
     @cached_property
     def unsur(self) -> tuple[Fraction, ...] | None:
         if not self.respondents:
@@ -65,18 +84,41 @@ class UnitResult:
     def ikm(self) -> Fraction | None:
         return skm.ikm(self.answer_sums, self.respondents) if self.respondents else None
 
+    @property
+    def unsur_rounded(self) -> tuple[float, ...] | None:
+        """The nine unsur values as the report prints them (half-up, 2 places), without Fractions."""
+        if not self.respondents:
+            return None
+        n = self.respondents
+        return tuple(skm.scaled_half_up(s * skm.SCALE, n) / 100 for s in self.answer_sums)
+
+    @property
+    def ikm_rounded(self) -> float | None:
+        if not self.respondents:
+            return None
+        return skm.scaled_half_up(sum(self.answer_sums) * skm.SCALE, self.respondents * skm.UNSUR_COUNT) / 100
+
     @cached_property
     def kategori(self) -> skm.Kategori | None:
-        value = self.ikm
-        return skm.kategori(value) if value is not None else None
+        if not self.respondents:
+            return None
+        # skm.kategori(self.ikm) compared in integers: IKM >= bound <=> total x 25 x bound's
+        # denominator >= bound's numerator x 9 x respondents.
+        total = sum(self.answer_sums) * _IKM_FACTOR.numerator
+        below = self.respondents * _IKM_FACTOR.denominator
+        for row in skm.KATEGORI_TABLE:
+            bound = row.lower_bound
+            if total * bound.denominator >= bound.numerator * below:
+                return row
+        return skm.kategori(self.ikm)  # below the scale: its error
 
     @property
     def proposed_prioritas(self) -> tuple[str, ...]:
-        """The three lowest unsur, the portal's proposal of priority elements."""
-        values = self.unsur
-        if values is None:
+        """The three lowest unsur, the portal's proposal of priority elements (the same respondents
+        divide every sum, so the sums rank them)."""
+        if not self.respondents:
             return ()
-        ranked = sorted(zip(values, UNSUR_CODES, strict=True), key=lambda pair: pair[0])
+        ranked = sorted(zip(self.answer_sums, UNSUR_CODES, strict=True))
         return tuple(code for _value, code in ranked[:3])
 
     @property
@@ -111,38 +153,110 @@ class CityResult:
         return skm.kategori(self.ikm) if self.ikm is not None else None
 
 
-def unit_results(*, period: Period, units: Iterable[Unit] | None = None) -> list[UnitResult]:
-    """Every unit's figures for the period, from its tally.
+def unit_results(*, period: Period, units: Iterable[Unit] | None = None, counts: bool = False) -> list[UnitResult]:
+    """Every unit's figures for the period, from its tally, in one query.
 
-    Without `units`: all active units, and any inactive unit that has responses in the period.
+    Without `units`: all active units, and any inactive unit that has responses in the period, by
+    code; with them, in their order. `counts`: also read how many gave each answer (answer_counts).
     """
-    tallies = UnitTally.objects.filter(period=period, respondents__gt=0)
+    units = list(units) if units is not None else None
+    return results_by_period(periods=[period], units=units, counts=counts)[period.pk]
+
+
+def results_by_period(
+    *,
+    periods: Sequence[Period],
+    units: Sequence[Unit] | None = None,
+    children_of: Unit | None = None,
+    counts: bool = False,
+) -> dict[int, list[UnitResult]]:
+    """unit_results of several periods (by period id) in one query: units, tallies and declared
+    settings joined. `children_of`: its child units too (after `units`, by code)."""
+    if not periods:
+        return {}
+    columns, sql, params = _results_query(
+        periods=[p.pk for p in periods],
+        unit_ids=None if units is None else [u.pk for u in units],
+        children_of=children_of.pk if children_of is not None else None,
+        counts=counts,
+    )
+    found: dict[int, list[UnitResult]] = {p.pk: [] for p in periods}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            found[row[0]].append(_result(dict(zip(columns, row, strict=True))))
     if units is not None:
-        units = list(units)
-        tallies = tallies.filter(unit__in=units)
-    by_unit = {tally.unit_id: tally for tally in tallies}
-    if units is None:
-        units = list(Unit.objects.filter(Q(aktif=True) | Q(pk__in=by_unit.keys())).order_by("kode"))
-    settings = {s.unit_id: s for s in UnitPeriod.objects.filter(period=period, unit__in=units)}
-    return [_result(unit, by_unit.get(unit.pk), settings.get(unit.pk)) for unit in units]
+        order = {u.pk: position for position, u in enumerate(units)}
+        for results in found.values():
+            results.sort(key=lambda r: order.get(r.unit_id, len(order)))  # stable: children stay by code
+    return found
 
 
-def _result(unit: Unit, tally: UnitTally | None, setting: UnitPeriod | None) -> UnitResult:
+_TALLY_COLUMNS = (
+    "respondents", "answer_square_sum", "first_filled_at", "last_filled_at", "duplicates", "first_duplicate_at",
+    "pattern_candidate", "pattern_lead",
+)  # fmt: skip
+
+
+def _results_query(
+    *, periods: list[int], unit_ids: list[int] | None, children_of: int | None, counts: bool
+) -> tuple[list[str], str, list[Any]]:
+    """Units x periods, with the tally (respondents > 0) and the declared settings of each, if any.
+    The nine answer sums are added up by the database from the answer counts."""
+    quote = connection.ops.quote_name
+    sums = [" + ".join(f"{answer} * t.{quote(f'{name}_{answer}')}" for answer in range(1, 5)) for name in UNSUR_FIELDS]
+    selected = {
+        "period_id": "p.id", "unit_id": "u.id", "kode": "u.kode", "nama": "u.nama", "induk_id": "u.induk_id",
+        "populasi": "s.populasi", "metode": "s.metode",
+        **{name: f"t.{quote(name)}" for name in _TALLY_COLUMNS},
+        **{f"sum_{name}": total for name, total in zip(UNSUR_FIELDS, sums, strict=True)},
+        **({name: f"t.{quote(name)}" for name in ANSWER_COUNT_FIELDS} if counts else {}),
+    }  # fmt: skip
+    in_periods = ", ".join(["%s"] * len(periods))
+    params: list[Any] = [*periods]
+    if unit_ids is None:
+        where = "(u.aktif = %s OR t.id IS NOT NULL)"
+        params.append(True)
+    else:
+        where = f"u.id IN ({', '.join(['%s'] * len(unit_ids))})" if unit_ids else "1 = 0"
+        params += unit_ids
+        if children_of is not None:
+            where = f"({where} OR u.induk_id = %s)"
+            params.append(children_of)
+    sql = (
+        f"SELECT {', '.join(selected.values())} "
+        f"FROM {quote(Unit._meta.db_table)} u CROSS JOIN {quote(Period._meta.db_table)} p "
+        f"LEFT JOIN {quote(UnitTally._meta.db_table)} t "
+        "ON t.period_id = p.id AND t.unit_id = u.id AND t.respondents > 0 "
+        f"LEFT JOIN {quote(UnitPeriod._meta.db_table)} s ON s.period_id = p.id AND s.unit_id = u.id "
+        f"WHERE p.id IN ({in_periods}) AND {where} ORDER BY u.kode"
+    )
+    return list(selected), sql, params
+
+
+def _moment(value: Any) -> datetime | None:
+    """A time read by a raw query: PostgreSQL gives it aware, SQLite naive (or as text) in UTC."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else parse_datetime(value)
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+def _result(row: dict[str, Any]) -> UnitResult:
     declared = {
-        "metode": setting.metode if setting else UnitPeriod.DEFAULT_METODE,
-        "populasi": setting.populasi if setting else None,
-    }
-    if tally is None:
-        return UnitResult(
-            unit_id=unit.pk, kode=unit.kode, nama=unit.nama, **declared, respondents=0, answer_sums=None,
-            first_at=None, last_at=None,
-        )  # fmt: skip
+        "unit_id": row["unit_id"], "kode": row["kode"], "nama": row["nama"], "induk_id": row["induk_id"],
+        "metode": row["metode"] if row["metode"] is not None else UnitPeriod.DEFAULT_METODE,
+        "populasi": row["populasi"],
+    }  # fmt: skip
+    if not row["respondents"]:
+        return UnitResult(**declared, respondents=0, answer_sums=None, first_at=None, last_at=None)
+    counts = tuple(row[name] for name in ANSWER_COUNT_FIELDS) if ANSWER_COUNT_FIELDS[0] in row else None
     return UnitResult(
-        unit_id=unit.pk, kode=unit.kode, nama=unit.nama, **declared, respondents=tally.respondents,
-        answer_sums=tally.answer_sums, first_at=tally.first_filled_at, last_at=tally.last_filled_at,
-        square_sum=tally.answer_square_sum, answer_counts=tally.answer_counts, duplicates=tally.duplicates,
-        first_duplicate_at=tally.first_duplicate_at, pattern_candidate=tally.pattern_candidate,
-        pattern_lead=tally.pattern_lead,
+        **declared, respondents=row["respondents"], answer_sums=tuple(row[f"sum_{f}"] for f in UNSUR_FIELDS),
+        first_at=_moment(row["first_filled_at"]), last_at=_moment(row["last_filled_at"]),
+        square_sum=row["answer_square_sum"], counts=counts, duplicates=row["duplicates"],
+        first_duplicate_at=_moment(row["first_duplicate_at"]), pattern_candidate=row["pattern_candidate"],
+        pattern_lead=row["pattern_lead"],
     )  # fmt: skip
 
 
@@ -151,10 +265,11 @@ def city_result(results: Iterable[UnitResult]) -> CityResult:
     counted = [r for r in results if r.respondents]
     if not counted:
         return CityResult(unsur=None, ikm=None, units=0, respondents=0)
-    unsur = tuple(skm.mean(r.unsur[k] for r in counted) for k in range(skm.UNSUR_COUNT))
+    # The mean over units of each unit's unsur value (answer sum x 25 / respondents), exactly.
+    unsur = skm.means_of_ratios((tuple(s * skm.SCALE for s in r.answer_sums), r.respondents) for r in counted)
     return CityResult(
         unsur=unsur,
-        ikm=skm.mean(r.ikm for r in counted),
+        ikm=skm.mean(unsur),  # the mean over units of their IKM, each the mean of its unsur values
         units=len(counted),
         respondents=sum(r.respondents for r in counted),
         ikm_ci95=stats.interval(stats.city_estimate(r.estimate for r in counted)),

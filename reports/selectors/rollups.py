@@ -38,14 +38,15 @@ def rollups(*, period: Period, results: list[UnitResult] | None = None, parent: 
     rows = []
     for unit in Unit.objects.filter(pk__in=list(children_of)).order_by("kode"):
         members = tuple(by_id[child] for child in children_of[unit.pk] if child in by_id)
-        rows.append(
-            Rollup(
-                unit_id=unit.pk,
-                kode=unit.kode,
-                nama=unit.nama,
-                result=city_result(members),
-                children=len(children_of[unit.pk]),
-                members=members,
-            )
-        )
+        rows.append(_rollup(unit, members, children=len(children_of[unit.pk])))
     return rows
+
+
+def rollup_of(*, unit: Unit, children: list[UnitResult]) -> Rollup:
+    """The rollup of `unit` from the results of all its children (with or without responses), by code."""
+    return _rollup(unit, tuple(r for r in children if r.respondents), children=len(children))
+
+
+def _rollup(unit: Unit, members: tuple[UnitResult, ...], children: int) -> Rollup:
+    result = city_result(members)
+    return Rollup(unit_id=unit.pk, kode=unit.kode, nama=unit.nama, result=result, children=children, members=members)

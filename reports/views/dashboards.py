@@ -19,8 +19,8 @@ from reports.skm import round_half_up
 from surveys.access import response_for_user
 from surveys.exceptions import PeriodLocked
 from surveys.forms import UnitPeriodForm
-from surveys.models import Period
-from surveys.selectors.periods import period_shown_first, periods_newest_first, unit_period_setting
+from surveys.models import Period, UnitPeriod
+from surveys.selectors.periods import period_shown_first, periods_newest_first, previous_in, unit_period_setting
 from surveys.selectors.unsur import unsur_list
 from surveys.services.periods import unit_period_update
 from surveys.services.saran import saran_mark_handled
@@ -41,22 +41,30 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:unit_list")
 
 
-def _chosen_period(form: PeriodChoiceForm) -> Period | None:
-    """The period of `?periode=`, else the one a dashboard opens on; 404 for one that does not exist."""
+def _chosen_period(form: PeriodChoiceForm, periods: list[Period]) -> Period | None:
+    """The period of `?periode=` (one of `periods`, every period), else the one a dashboard opens
+    on; 404 for one that does not exist."""
     if not form.is_valid() and "periode" in form.errors:
         raise Http404("unknown period")
-    return form.cleaned_data.get("periode") or period_shown_first()
+    kode = form.cleaned_data.get("periode")
+    if not kode:
+        return period_shown_first()
+    chosen = next((p for p in periods if p.kode == kode), None)
+    if chosen is None:
+        raise Http404("unknown period")
+    return chosen
 
 
 @login_required
 def unit_dashboard_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
     unit = unit_for_user(request.user, unit_kode)
     query = UnitDashboardForm(request.GET)
-    period = _chosen_period(query)
+    periods = list(periods_newest_first())
+    period = _chosen_period(query, periods)
     if period is None:
         return render(request, "reports/unit_no_period.html", {"unit": unit})
     saran_query = query.cleaned_data.get("q", "")  # a search with a NUL finds nothing to look for
-    data = unit_dashboard(unit=unit, period=period, saran_query=saran_query)
+    data = unit_dashboard(unit=unit, period=period, before=previous_in(periods, period), saran_query=saran_query)
     values = data.result.unsur or ()
     unsur_rows = [
         {
@@ -71,10 +79,13 @@ def unit_dashboard_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
     context = {
         "unit": unit,
         "period": period,
-        "periods": periods_newest_first(),
+        "periods": periods,
         "d": data,
         "q": saran_query,
-        "setting_form": UnitPeriodForm(instance=unit_period_setting(unit=unit, period=period)),
+        # What the unit declared, as read with its figures (the form only shows it).
+        "setting_form": UnitPeriodForm(
+            instance=UnitPeriod(unit=unit, period=period, populasi=data.result.populasi, metode=data.result.metode)
+        ),
         "unsur_rows": unsur_rows,
         "chart": chart,
     }
@@ -144,7 +155,10 @@ def city_dashboard_view(request: HttpRequest) -> HttpResponse:
     query = CityDashboardForm(request.GET)
     if not query.is_valid() and "periode" in query.errors:
         raise Http404("unknown period")
-    period = query.cleaned_data.get("periode") or next(iter(periods), None)
+    kode = query.cleaned_data.get("periode")
+    period = next((p for p in periods if p.kode == kode), None) if kode else next(iter(periods), None)
+    if kode and period is None:
+        raise Http404("unknown period")
     if period is None:
         return render(request, "reports/city_dashboard.html", {"periods": periods, "period": None})
     rows, city, city_realisasi = city_dashboard(period=period)

@@ -37,6 +37,12 @@ def previous_period(period: Period) -> Period | None:
     return Period.objects.filter(tanggal_mulai__lt=period.tanggal_mulai).order_by("-tanggal_mulai").first()
 
 
+def previous_in(periods: list[Period], period: Period) -> Period | None:
+    """previous_period, from every period (any order) already read."""
+    earlier = [p for p in periods if p.tanggal_mulai < period.tanggal_mulai]
+    return max(earlier, key=lambda p: p.tanggal_mulai, default=None)
+
+
 def next_period(period: Period) -> Period | None:
     return Period.objects.filter(tanggal_mulai__gt=period.tanggal_mulai).order_by("tanggal_mulai").first()
 

@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Window
+
 from surveys.models import Period, Response
 from units.models import Unit
 
@@ -32,4 +34,6 @@ def saran_of_unit(*, unit: Unit, period: Period, query: str = "", shown: int = 1
     saran = Response.objects.filter(period=period, unit=unit).exclude(saran="")
     if query:
         saran = saran.filter(saran__icontains=query)
-    return SaranPage(items=list(saran.order_by("-submitted_at", "-pk")[:shown]), total=saran.count())
+    # One query: each row carries the count of every match (a window over the filtered rows).
+    items = list(saran.annotate(matches=Window(Count("pk"))).order_by("-submitted_at", "-pk")[:shown])
+    return SaranPage(items=items, total=items[0].matches if items else 0)

@@ -7,12 +7,13 @@ concurrent writers never lose a count: each waits for the other's row lock, then
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 
 from surveys.models import ANSWER_COUNT_FIELDS, KeyedTally, UnitTally
 from surveys.tallies import TallyDelta
@@ -27,22 +28,32 @@ def tallies_add(*, period_id: int, deltas: dict[int, TallyDelta]) -> None:
         for unit_id, delta in deltas.items()
         for (kind, value), count in delta.keys.items()
     ]
-    for rows in _chunks(keyed):
-        _execute_upsert(_KEYED_SQL, rows)
+    _execute_upsert(KeyedTally, _KEYED_COLUMNS, _KEYED_SQL, keyed)
     units = [_unit_row(period_id, unit_id, delta) for unit_id, delta in deltas.items() if delta.respondents]
-    for rows in _chunks(units):
-        _execute_upsert(_unit_sql(connection.vendor), rows)
+    _execute_upsert(UnitTally, _UNIT_COLUMNS, _unit_sql(connection.vendor), units)
 
 
-def _chunks(rows: list[tuple]) -> Iterator[list[tuple]]:
-    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
-        yield rows[start : start + _ROWS_PER_STATEMENT]
-
-
-def _execute_upsert(sql: str, rows: Sequence[tuple]) -> None:
-    values = ", ".join(["(" + ", ".join(["%s"] * len(rows[0])) + ")"] * len(rows))
+def _execute_upsert(model: type[Model], columns: Sequence[str], sql: str, rows: list[tuple]) -> None:
+    """Run an upsert `sql` whose {rows} are `rows`: in statements of VALUES lists, or on PostgreSQL,
+    when there are more rows than one such statement takes (an import), in one statement of one
+    array per column (its text stays short however many rows: psycopg prepares it in no time)."""
+    if not rows:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(values=values), [value for row in rows for value in row])
+        if connection.vendor == "postgresql" and len(rows) > _ROWS_PER_STATEMENT:
+            arrays = ", ".join(f"%s::{kind}[]" for kind in _column_types(model, tuple(columns)))
+            arrays_of_rows = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(sql.format(rows=f"SELECT * FROM unnest({arrays})"), arrays_of_rows)
+            return
+        for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+            chunk = rows[start : start + _ROWS_PER_STATEMENT]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+            cursor.execute(sql.format(rows=f"VALUES {values}"), [value for row in chunk for value in row])
+
+
+@cache
+def _column_types(model: type[Model], columns: tuple[str, ...]) -> list[str]:
+    return [model._meta.get_field(name.removesuffix("_id")).db_type(connection) for name in columns]
 
 
 def _when(moment: datetime | None) -> Any:
@@ -62,8 +73,9 @@ def _quote(name: str) -> str:
 
 
 _KEYED_TABLE = KeyedTally._meta.db_table
+_KEYED_COLUMNS = ("period_id", "unit_id", "kind", "value", "count")
 _KEYED_SQL = (
-    f"INSERT INTO {_KEYED_TABLE} (period_id, unit_id, kind, value, count) VALUES {{values}} "
+    f"INSERT INTO {_KEYED_TABLE} ({', '.join(_KEYED_COLUMNS)}) {{rows}} "
     f"ON CONFLICT (period_id, unit_id, kind, value) DO UPDATE SET count = {_KEYED_TABLE}.count + excluded.count"
 )
 _ADDED = ("respondents", *ANSWER_COUNT_FIELDS, "answer_square_sum", "duplicates")
@@ -105,6 +117,5 @@ def _unit_sql(vendor: str) -> str:
     ]
     columns = ", ".join(_quote(name) for name in _UNIT_COLUMNS)
     return (
-        f"INSERT INTO {table} ({columns}) VALUES {{values}} "
-        f"ON CONFLICT (period_id, unit_id) DO UPDATE SET {', '.join(updates)}"
+        f"INSERT INTO {table} ({columns}) {{rows}} ON CONFLICT (period_id, unit_id) DO UPDATE SET {', '.join(updates)}"
     )

@@ -106,7 +106,7 @@ def response_import_view(request: HttpRequest, unit_kode: str) -> HttpResponse:
         upload, period = form.cleaned_data["berkas"], form.cleaned_data["periode"]
         try:
             batch = responses_import(
-                data=upload.read(),
+                source=upload,
                 filename=upload.name,
                 period=period,
                 user=request.user,

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from skm_portal.cli import read_input_file, run_import
+from skm_portal.cli import open_input_file, run_import
 from units.services.unit_import import units_import
 
 
@@ -14,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file: str, **options):
-        data = read_input_file(file)
+        with open_input_file(file) as source:
+            data = source.read()
         summary = run_import(self, lambda: units_import(data=data, filename=Path(file).name))
         self.stdout.write(
             _("%(file)s: %(created)s unit(s) created, %(updated)s updated")
