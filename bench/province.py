@@ -47,6 +47,7 @@ from _rows import response_rows
 
 WORK = _django.setup()
 
+from _baseline import GROUP_BY, group_by  # noqa: E402  (needs Django set up)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -62,11 +63,6 @@ from surveys.services.submissions import response_submit  # noqa: E402
 from units.models import Unit  # noqa: E402
 
 FILE_ROWS = 200_000  # one import file at most: bounded memory, and a failure costs one file
-GROUP_BY = (
-    "SELECT unit_id, count(*), "
-    + ", ".join(f"sum({name})" for name in UNSUR_FIELDS)
-    + f" FROM {Response._meta.db_table} WHERE period_id = %s GROUP BY unit_id"
-)
 QUIET = io.StringIO()
 
 
@@ -216,10 +212,8 @@ def run(args: argparse.Namespace) -> None:
     if units != args.units:
         print(f"note: the database holds {units:,} units, not {args.units:,}: use one database per size")
 
-    def group_by() -> list[tuple]:
-        with connection.cursor() as cursor:
-            cursor.execute(GROUP_BY, [period.pk])
-            return cursor.fetchall()
+    def baseline() -> list[tuple]:
+        return group_by(period.pk)
 
     report = WORK / "report.json"
 
@@ -258,9 +252,9 @@ def run(args: argparse.Namespace) -> None:
         assert created
 
     measured = {
-        "city results JSON (skm_report in-process)": measure(city_json, group_by, args.runs, size=lambda n: n),
-        "city dashboard /kelola/kota/": measure(page(city_url), group_by, args.runs, size=len),
-        f"unit dashboard /kelola/unit/{unit.kode}/": measure(page(unit_url), group_by, args.runs, size=len),
+        "city results JSON (skm_report in-process)": measure(city_json, baseline, args.runs, size=lambda n: n),
+        "city dashboard /kelola/kota/": measure(page(city_url), baseline, args.runs, size=len),
+        f"unit dashboard /kelola/unit/{unit.kode}/": measure(page(unit_url), baseline, args.runs, size=len),
         # Paired with the same page viewed again right after (the "baseline" of these two rows).
         "unit dashboard, first view after a new response": measure(
             page(unit_url), page(unit_url), args.runs, before=submit
@@ -297,7 +291,7 @@ def run(args: argparse.Namespace) -> None:
     print()
     print(f"baseline: {GROUP_BY.replace('%s', str(period.pk))}")
     print(
-        f"  {len(group_by()):,} rows; best {ms(min(every_base))}, median {ms(statistics.median(every_base))} "
+        f"  {len(baseline()):,} rows; best {ms(min(every_base))}, median {ms(statistics.median(every_base))} "
         f"({len(every_base)} runs, each right after a run of a step)"
     )
     print()

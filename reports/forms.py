@@ -4,11 +4,16 @@ words and history, flag reviews, and the dashboards' query parameters."""
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from reports.models import FrontMatter, HistoricalIkm, KatalogTindakLanjut, PrioritasUnsur, ReportJob
+from reports.selectors.signing import signature_missing
 from reports.selectors.snapshot_contents import FRONT_MATTER_FIELDS
 from reports.services.realisasi import BUKTI_MAX_BYTES
+from reports.services.report_texts import historical_period
 from skm_portal.forms import FieldsOnly
 from surveys.models import Period, Unsur
 from units.models import Unit
@@ -133,8 +138,14 @@ class ReportJobForm(FieldsOnly, forms.Form):
         required=False,
         initial=True,
         help_text=_(
-            'The public edition leaves out the annex "Catatan kualitas data" (sample, intervals, open flags).'
+            'City report only: the public edition leaves out the annex "Catatan kualitas data" (sample, '
+            "intervals, open flags). A unit report is public; the recap and the raw responses are internal."
         ),
+    )
+    confirm_internal = forms.BooleanField(
+        label=_("I understand that the internal edition names units with problems"),
+        required=False,
+        help_text=_("Needed for the internal edition of the city report (Public edition unticked)."),
     )
 
     def __init__(self, *args, units, city_admin: bool, **kwargs):
@@ -143,6 +154,8 @@ class ReportJobForm(FieldsOnly, forms.Form):
         self.fields["kind"].choices = kinds
         self.fields["unit"].queryset = units
         self.city_admin = city_admin
+        if not city_admin:  # a unit admin's documents have one edition each (services.report_jobs.FIXED_EDITIONS)
+            del self.fields["public_edition"], self.fields["confirm_internal"]
 
     def clean(self):
         data = super().clean()
@@ -153,6 +166,13 @@ class ReportJobForm(FieldsOnly, forms.Form):
             self.add_error("unit", _("Choose one of your units."))
         if kind in (ReportJob.Kind.CITY_PDF, ReportJob.Kind.CITY_XLSX):
             data["unit"] = None
+        if kind == ReportJob.Kind.CITY_PDF and data.get("period") and signature_missing(data["period"]):
+            self.add_error("period", signature_missing_link(data["period"]))
+        if kind == ReportJob.Kind.CITY_PDF and not data.get("public_edition") and not data.get("confirm_internal"):
+            self.add_error(
+                "confirm_internal",
+                _("The internal edition names units with problems: tick the confirmation, or tick Public edition."),
+            )
         return data
 
 
@@ -164,15 +184,81 @@ class FrontMatterForm(FieldsOnly, forms.ModelForm):
 
     def __init__(self, *args, read_only: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tanggal"].help_text = SIGNATURE_HELP
         if read_only:  # a locked period's words: shown, never taken from a post
             for field in self.fields.values():
                 field.disabled = True
 
+    def clean_tanggal(self):
+        return signature_date_checked(self.cleaned_data["tanggal"], self.instance.period)
 
-class HistoricalIkmForm(FieldsOnly, forms.ModelForm):
-    class Meta:
-        model = HistoricalIkm
-        fields = ["label", "urutan", "ikm"]
+
+def signature_missing_link(period: Period) -> str:
+    """The refusal of a final edition without its place and date of signature, linking where to set them."""
+    return format_html(
+        '{} <a href="{}">{}</a>',
+        _("The report of a locked period is signed with the period's place and date, and they are not set."),
+        reverse("reports:front_matter", args=[period.kode]),
+        _("Set the place and date of signature"),
+    )
+
+
+SIGNATURE_HELP = _("Needed before the report of the locked period can be made: it is signed with this date.")
+
+
+def signature_date_checked(tanggal, period: Period):
+    # A report is signed once its period has started, never with a date before it.
+    if tanggal is not None and tanggal < period.tanggal_mulai:
+        raise forms.ValidationError(_("The date of signature lies before the period starts."))
+    return tanggal
+
+
+class SignatureForm(FieldsOnly, forms.Form):
+    """The place and date of signature of a locked period that was locked without them (set once)."""
+
+    tempat = forms.CharField(label=_("place"), max_length=100)
+    tanggal = forms.DateField(
+        label=_("date of signature"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, period: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+
+    def clean_tanggal(self):
+        return signature_date_checked(self.cleaned_data["tanggal"], self.period)
+
+
+class HistoricalIkmForm(FieldsOnly, forms.Form):
+    """A period before the portal (a year, or one of its semesters) and its city IKM; the order
+    follows from the period."""
+
+    tahun = forms.IntegerField(label=_("Year"), min_value=2000)
+    semester = forms.TypedChoiceField(
+        label=_("Semester"),
+        choices=[("", _("whole year")), ("1", "Semester I"), ("2", "Semester II")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Leave it at whole year when the survey was yearly."),
+    )
+    ikm = forms.DecimalField(label=_("City IKM"), max_digits=5, decimal_places=2, min_value=25, max_value=100)
+
+    def clean_tahun(self) -> int:
+        tahun = self.cleaned_data["tahun"]
+        if tahun > timezone.localdate().year:
+            raise forms.ValidationError(_("The year lies in the future."))
+        return tahun
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tahun") is not None:
+            label, _urutan = historical_period(data["tahun"], data.get("semester"))
+            if HistoricalIkm.objects.filter(label=label).exists():
+                raise forms.ValidationError(
+                    _("%(period)s is already entered; remove it first to change its value.") % {"period": label}
+                )
+        return data
 
 
 class HistoricalIkmDeleteForm(forms.Form):

@@ -162,7 +162,9 @@ class HistoricalIkm(models.Model):
     """The city IKM of a period before the portal, so the trend chart starts where the city's does."""
 
     label = models.CharField(_("period"), max_length=20, unique=True, help_text=_("e.g. 2018 or 2022-S2"))
-    urutan = models.PositiveIntegerField(_("sort key"), help_text=_("e.g. 201800 for 2018, 202202 for 2022-S2"))
+    # Follows from the period (reports.services.report_texts.historical_period): 201800 for 2018,
+    # 202202 for 2022-S2, so a year comes before its semesters.
+    urutan = models.PositiveIntegerField(_("sort key"), editable=False)
     ikm = models.DecimalField(
         _("city IKM"), max_digits=5, decimal_places=2, validators=[MinValueValidator(25), MaxValueValidator(100)]
     )
@@ -174,6 +176,12 @@ class HistoricalIkm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label}: {self.ikm}"
+
+
+def _report_job_path(instance: "ReportJob", filename: str) -> str:
+    # A folder per job keeps the file's own name (no random suffix from the storage): the name a
+    # download is given (reports.selectors.report_files) never depends on it.
+    return f"laporan/{instance.pk}/{filename}"
 
 
 class ReportJob(models.Model):
@@ -202,7 +210,7 @@ class ReportJob(models.Model):
     percent = models.PositiveSmallIntegerField(default=0)
     heartbeat = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    file = models.FileField(upload_to="laporan/%Y/%m/", blank=True, max_length=300)
+    file = models.FileField(upload_to=_report_job_path, blank=True, max_length=300)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

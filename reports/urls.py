@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import bukti, dashboards, help, periods, rencana, report_jobs, report_texts
+from reports.views import bukti, dashboards, help, periods, public_reports, rencana, report_jobs, report_texts
 
 UNIT = "kelola/unit/<unit_kode:unit_kode>"
 UNIT_PERIOD = f"{UNIT}/periode/<periode_kode:periode_kode>"
@@ -31,6 +31,17 @@ urlpatterns = [
     path("kelola/laporan/<int:pk>/ulang/", report_jobs.report_job_retry, name="job_retry"),
     path("kelola/laporan/pengantar/<periode_kode:periode_kode>/", report_texts.front_matter_view, name="front_matter"),
     path("kelola/laporan/riwayat/", report_texts.history_view, name="history"),
+    # Public (no login), locked periods only: the addresses the city report's annex prints.
+    path(
+        "hasil/<periode_kode:periode_kode>/unit/<unit_kode:unit_kode>/laporan.pdf",
+        public_reports.public_unit_report,
+        name="public_unit_report",
+    ),
+    path(
+        "hasil/<periode_kode:periode_kode>/unit/<unit_kode:unit_kode>/realisasi.pdf",
+        public_reports.public_unit_realisasi,
+        name="public_unit_realisasi",
+    ),
     path(
         "kelola/laporan/unit/<unit_kode:unit_kode>/<periode_kode:periode_kode>/",
         report_jobs.unit_report_download,

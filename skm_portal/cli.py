@@ -25,8 +25,8 @@ def open_input_file(path: str) -> BinaryIO:
 
 
 def run_import(command: BaseCommand, do_import: Callable[[], T]) -> T:
-    """Run an import; on failure print its problems (`row N: column: problem`, the first ones and how
-    many more) and exit non-zero."""
+    """Run an import; on failure print its problems (`row N: column: problem` in any language, the
+    first ones and how many more) and exit non-zero."""
     try:
         return do_import()
     except OperationalError as error:
@@ -35,7 +35,7 @@ def run_import(command: BaseCommand, do_import: Callable[[], T]) -> T:
             % {"error": str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__}
         ) from None
     except ImportFailed as failure:
-        for line in failure.lines():
+        for line in failure.lines(stable=True):
             command.stderr.write(line)
         count = number_format(failure.total, force_grouping=True)
         raise CommandError(_("%(count)s problem(s) found; nothing was imported") % {"count": count}) from None

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 ERRORS_SHOWN = 100
 
@@ -19,10 +19,23 @@ class RowError:
     column: str
     problem: str
 
-    def __str__(self) -> str:
+    def stable(self) -> str:
+        """As the import commands print it in any language (../shared/docs/interfaces.md: scripts
+        read `row N: column: problem`)."""
         if self.row is None:
             return f"file: {self.problem}"
         return f"row {self.row}: {self.column}: {self.problem}"
+
+    def __str__(self) -> str:
+        # For people, in the active language (Indonesian: "baris 3: u2: ..."); the row number stays
+        # ungrouped, as a spreadsheet shows it.
+        if self.row is None:
+            return gettext("file: %(problem)s") % {"problem": self.problem}
+        return gettext("row %(row)s: %(column)s: %(problem)s") % {
+            "row": self.row,
+            "column": self.column,
+            "problem": self.problem,
+        }
 
 
 class ImportFailed(Exception):
@@ -39,9 +52,10 @@ class ImportFailed(Exception):
         """Problems found but not listed."""
         return self.total - len(self.errors)
 
-    def lines(self) -> list[str]:
-        """Each listed problem, then "and N more problems" when there were more."""
-        lines = [str(error) for error in self.errors]
+    def lines(self, *, stable: bool = False) -> list[str]:
+        """Each listed problem (`stable`: as RowError.stable has it), then "and N more problems" when
+        there were more."""
+        lines = [error.stable() if stable else str(error) for error in self.errors]
         if self.more:
             more = number_format(self.more, force_grouping=True)
             lines.append(ngettext("and %(n)s more problem", "and %(n)s more problems", self.more) % {"n": more})

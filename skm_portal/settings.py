@@ -197,6 +197,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A running job whose heartbeat is older than this has lost its worker: it is marked failed.
 SKM_REPORT_STALE_SECONDS = env.int("SKM_REPORT_STALE_SECONDS", default=CELERY_TASK_TIME_LIMIT)
 SKM_REPORT_MAX_ATTEMPTS = 3
+# The portal's public address: printed PDFs link to it (the city report's annex), so it must be absolute.
+SKM_SITE_URL = env.str("SKM_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not SKM_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "SKM_SITE_URL must be an absolute http(s) address, e.g. https://skm.pekalongankota.go.id"
+    )
 
 # The public questionnaire.
 SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # per client and unit

@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("survei/sw.js", public.service_worker, name="service_worker"),
     path("survei/token.json", public.token, name="token"),  # no unit's form: those end in a slash
+    path("survei/luring.html", public.offline, name="offline"),  # the service worker's page without signal
     path("survei/<unit_kode:unit_kode>/", public.questionnaire, name="questionnaire"),
     path("survei/<unit_kode:unit_kode>/terima-kasih/", public.thanks, name="thanks"),
     path("privasi/", public.privacy, name="privacy"),

@@ -179,7 +179,7 @@ def children_of(pid: int) -> list[int]:
 
 def test_a_killed_pool_process_hands_the_report_to_a_new_one(demo, city_admin, start_worker):
     worker = start_worker()
-    city_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
+    city_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2", "public_edition": "on"})
     job = ReportJob.objects.get()
     wait_for(lambda: running(job.pk), 60, f"the job to run ({ReportJob.objects.get(pk=job.pk).error})")
     (child,) = wait_for(lambda: children_of(worker.pid), 10, "the pool process")
@@ -193,7 +193,7 @@ def test_a_killed_pool_process_hands_the_report_to_a_new_one(demo, city_admin, s
 def test_a_killed_worker_leaves_a_failed_job_not_a_running_one(demo, city_admin, start_worker, settings):
     settings.SKM_REPORT_STALE_SECONDS = 3
     worker = start_worker()
-    city_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2"})
+    city_admin.post(reverse("reports:reports"), {"kind": "city_pdf", "period": "2023-S2", "public_edition": "on"})
     job = ReportJob.objects.get()
     wait_for(lambda: running(job.pk), 60, "the job to run")
     for pid in children_of(worker.pid) + [worker.pid]:

@@ -13,13 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from reports.models import PeriodSnapshot
+from reports.models import FrontMatter, PeriodSnapshot
 from reports.pdf.city import city_report_pdf
 from reports.selectors.canonical_csv import CANONICAL_COLUMNS
 from reports.selectors.results import city_result, unit_results
 from reports.selectors.rollups import rollups
 from reports.services.locking import period_lock
-from surveys.models import Response
+from surveys.models import Period, Response
 from tests.conftest import import_rows, logged_in, pdf_text, response_row
 from tests.factories import PrioritasFactory, TindakLanjutFactory, UnitAdminFactory
 from units.models import Unit
@@ -39,6 +39,7 @@ def locked(reference_units, tmp_path):
     rows += [response_row(kode_unit="UPP033", umur="41", u1="2")]
     import_rows(tmp_path, rows)
     Response.objects.filter(unit__kode="UPP016").update(client_hash="f" * 64)
+    FrontMatter.objects.create(period=Period.objects.get(kode="2023-S2"), tanggal=date(2024, 1, 31))
     return period_lock(kode="2023-S2")
 
 

@@ -85,6 +85,7 @@ def test_the_snapshot_keeps_the_words_the_unit_settings_and_the_history(s2_2023)
 
 @pytest.mark.django_db
 def test_a_locked_periods_front_matter_is_refused_and_shown_read_only(s2_2023, city_admin):
+    FrontMatter.objects.create(period=s2_2023, tanggal=date(2024, 1, 15))  # signed: nothing left to ask
     url = reverse("reports:front_matter", args=["2023-S2"])
     data = {k: v for k, v in city_admin.get(url).context["form"].initial.items() if k not in ("id", "period") and v}
     assert post_forms(city_admin.get(url).content.decode())  # open: the page saves
@@ -107,7 +108,7 @@ def test_a_locked_periods_front_matter_is_refused_and_shown_read_only(s2_2023, c
 
 @pytest.mark.django_db
 def test_the_city_pdf_of_a_locked_period_prints_its_snapshots_words_and_trend(s2_2023):
-    FrontMatter.objects.create(period=s2_2023, penandatangan_nama="Dr. Sebelum Kunci")
+    FrontMatter.objects.create(period=s2_2023, penandatangan_nama="Dr. Sebelum Kunci", tanggal=date(2024, 1, 25))
     HistoricalIkm.objects.create(label="2018", urutan=201800, ikm=Decimal("84.12"))
     period_lock(kode="2023-S2")
     locked_on = date(2024, 1, 20)
@@ -120,7 +121,8 @@ def test_the_city_pdf_of_a_locked_period_prints_its_snapshots_words_and_trend(s2
     HistoricalIkm.objects.create(label="2019", urutan=201900, ikm=Decimal("71.11"))
     words = flat(pdf_text(city_report_pdf(period=Period.objects.get(kode="2023-S2"))))
     assert "Dr. Sebelum Kunci" in words and "Sesudah" not in words and "Kota Lain" not in words
-    assert f"Pekalongan, {tanggal_indonesia(locked_on)}" in words  # no date of signature: the day of locking
+    assert "Pekalongan, 25 Januari 2024" in words  # the period's date of signature, not the day of locking
+    assert tanggal_indonesia(locked_on) not in words
     assert "84,12" in words and "70,00" not in words and "71,11" not in words and "2019" not in words
     assert "dari 2018 hingga 2023-S2" in words
 
@@ -356,6 +358,7 @@ def test_the_pages_of_a_locked_period_offer_no_save_buttons(s2_2023, city_admin)
     rencana = reverse("reports:rencana", args=["UPP016", "2023-S2"])
     dashboard = reverse("reports:unit_dashboard", args=["UPP016"])
     settings_url = reverse("reports:unit_period_settings", args=["UPP016", "2023-S2"])
+    FrontMatter.objects.create(period=s2_2023, tanggal=date(2024, 1, 15))  # signed: nothing left to ask
     staff.post(prioritas, {"prioritas_1": "U3"})
     assert post_forms(staff.get(prioritas).content.decode())  # open: they save
     assert settings_url in staff.get(dashboard, {"periode": "2023-S2"}).content.decode()

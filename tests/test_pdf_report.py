@@ -182,10 +182,11 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     assert re.search(r"BAB V KESIMPULAN\s*\.+\s*\d+\s*$", toc, re.M)
     assert re.search(r"LAMPIRAN-LAMPIRAN\s*\.+\s*\d+\s*$", toc, re.M)
 
-    # BAB III: landscape pages, each with the table's header and the city in the page header.
-    table_pages = [i for i, page in enumerate(pages) if "Kuesioner" in page]
+    # BAB III: landscape pages, each with the table's header and the city in the page header (a plan
+    # longer than a page goes on over the next one, with the header again, as in the reference report).
+    kuesioner = [i for i, page in enumerate(pages) if "Kuesioner" in page]
+    table_pages = list(range(kuesioner[0], kuesioner[-1] + 1))
     assert table_pages[0] == bab3 and len(table_pages) >= 10
-    assert table_pages == list(range(table_pages[0], table_pages[-1] + 1))
     for i in table_pages:
         assert page_size(path, i + 1) == (842, 595), i + 1
         header = next(line for line in pages[i].splitlines() if line.strip())
@@ -216,7 +217,8 @@ def test_the_city_and_unit_reports_of_the_demo(tmp_path):
     best = max(expected.values(), key=lambda r: r.ikm)
     assert f"Nilai IKM tertinggi dicapai oleh {best.nama} ({angka(best.ikm)}" in words
     assert "Unsur yang paling sering menjadi prioritas perbaikan adalah" in words
-    assert "Laporan SKM UPP001" in words and "/kelola/laporan/unit/UPP001/2023-S2/" in words
+    # The annex links the public editions (tests/test_signed_city_report.py follows the links), never /kelola/.
+    assert "Laporan SKM UPP001" in words and "/kelola/laporan/unit/" not in words
 
     # User text is printed, not interpreted.
     assert SCRIPT in words

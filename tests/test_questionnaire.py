@@ -115,7 +115,8 @@ def test_every_missing_answer_is_named(open_period, client):
     data = questionnaire_answers(**{f"u{k}": None for k in range(1, 10)})
     response = client.post(questionnaire_url(), data)
     assert sorted(response.context["form"].errors) == [f"u{k}" for k in range(1, 10)]
-    assert response.content.decode().count("Pilih salah satu jawaban untuk pertanyaan ini.") == 9
+    # At each question and again in the error summary at the top.
+    assert response.content.decode().count("Pilih salah satu jawaban untuk pertanyaan ini.") == 2 * 9
     assert Response.objects.count() == 0
 
 

@@ -287,8 +287,8 @@ def test_a_paper_file_import_reports_rows_and_stays_within_reach(unit_admin, s1_
     html = unit_admin.post(
         url, {"periode": "2023-S1", "berkas": SimpleUploadedFile("kertas.csv", bad.read_bytes())}
     ).content.decode()
-    assert "row 3: kode_unit: kode unit UPP001 tidak dikenal" in html  # another unit's code reads as unknown
-    assert "row 3: u2:" in html
+    assert "baris 3: kode_unit: kode unit UPP001 tidak dikenal" in html  # another unit's code reads as unknown
+    assert "baris 3: u2:" in html
     assert Response.objects.count() == before
     good = write_csv(tmp_path / "ok.csv", [response_row(kode_unit="UPP066", tanggal="2023-05-01")])
     assert (
@@ -314,7 +314,8 @@ def test_periods_are_created_opened_and_locked_with_an_audit_trail(city_admin):
     assert Period.objects.get(kode="2027-S1").status == "locked"
     actions = list(AuditEvent.objects.filter(periode="2027-S1").order_by("pk").values_list("action", "user__username"))
     assert actions == [("periode_buat", "organisasi"), ("periode_buka", "organisasi"), ("periode_kunci", "organisasi")]
-    assert "periode_kunci" in city_admin.get(reverse("units:audit")).content.decode()
+    audit = city_admin.get(reverse("units:audit")).content.decode()
+    assert "Periode dikunci" in audit and "periode_kunci" not in audit  # the action's label, not its code
 
 
 def test_the_login_locks_after_repeated_failures(reference_units, client):

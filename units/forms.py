@@ -5,12 +5,20 @@ from __future__ import annotations
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
     """Django's login form, with the user name's length checked before anyone looks it up:
     Django only sets it as the input's maxlength, and the lockout (django-axes) records every
     failed name in a column of 255 characters."""
+
+    # Django's own wording names the field through %(username)s, which its Indonesian translation
+    # already spells out ("Masukkan nama pengguna nama pengguna ...").
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The user name or password is wrong. Capital and small letters count."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -81,6 +83,34 @@ class JenisLayanan(models.Model):
         return super().delete(*args, **kwargs)
 
 
+# Every action the portal records (units.services.audit.audit_record), as the audit page names
+# it. The codes are what is stored, stable for filters and old rows; a code missing here is shown
+# as stored.
+AUDIT_ACTION_LABELS = {
+    "impor": _("Responses imported"),
+    "periode_buat": _("Period created"),
+    "periode_buka": _("Period opened"),
+    "periode_kunci": _("Period locked"),
+    "unit_periode": _("Population and method saved"),
+    "prioritas": _("Priorities saved"),
+    "rencana_tambah": _("Action added to the plan"),
+    "rencana_hapus": _("Action removed from the plan"),
+    "realisasi": _("Realization recorded"),
+    "laporan": _("Report requested"),
+    "pengantar_laporan": _("Report texts saved"),
+    "riwayat_ikm": _("Earlier city IKM saved"),
+    "riwayat_ikm_hapus": _("Earlier city IKM deleted"),
+    "tanda_ditinjau": _("Data-quality flag reviewed"),
+    "saran_ditangani": _("Suggestion marked as handled"),
+    "saran_dibuka": _("Suggestion marked as open again"),
+    "privasi_ubah": _("Privacy notice changed"),
+}
+
+# Actions whose detail starts with a code and ": " ("burst: catatan"), with the labels of those
+# codes. The app that owns the codes fills it in its AppConfig.ready (units imports no higher app).
+AUDIT_DETAIL_CODE_LABELS: dict[str, Mapping[str, object]] = {}
+
+
 class AuditEvent(models.Model):
     """Who did what, when: imports, plan and realisasi changes, period state changes."""
 
@@ -101,3 +131,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def detail_text(self) -> str:
+        """The detail with a leading code shown by its label."""
+        code, separator, rest = self.detail.partition(": ")
+        label = AUDIT_DETAIL_CODE_LABELS.get(self.action, {}).get(code)
+        return f"{label}: {rest}" if separator and label is not None else self.detail

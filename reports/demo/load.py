@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from reports.demo import reference
 from reports.demo.rencana import demo_rencana_load
+from reports.models import FrontMatter
 from reports.services.locking import period_lock
 from surveys.models import ImportBatch, Period, Response
 from surveys.semesters import semester_code
@@ -29,6 +31,7 @@ from units.services.unit_import import units_import
 
 DEMO_PERIOD = "2023-S2"
 DEMO_PREVIOUS_PERIOD = "2023-S1"
+DEMO_SIGNED = date(2024, 1, 31)  # "Pekalongan, 31 Januari 2024" in the reference report
 DEMO_USERS = (  # (user name, password, role): printed by load_demo
     ("admin", "skm-demo-2023", "superuser"),
     ("organisasi", "skm-demo-2023", "city"),
@@ -51,7 +54,13 @@ def demo_load() -> dict[str, Any]:
         responses_import(source=io.BytesIO(data), filename=f"demo-{DEMO_PERIOD}.csv", period=period)
     previous = period_get_or_create(kode=DEMO_PREVIOUS_PERIOD)
     demo_rencana_load(period=period, previous=previous, reference=reference.load_reference_units())
-    # Locked once the plans and their realisasi are in: the lock's snapshot is the report.
+    # Locked once the plans and their realisasi are in: the lock's snapshot is the report. A final
+    # report is signed with its period's date: 2023-S2 the reference report's, 2023-S1 a month after its end.
+    for signed, tanggal in ((previous, previous.tanggal_selesai + timedelta(days=31)), (period, DEMO_SIGNED)):
+        if not signed.is_locked:
+            front, _created = FrontMatter.objects.get_or_create(period=signed)
+            front.tanggal = front.tanggal or tanggal
+            front.save()
     period_lock(kode=previous.kode)
     period_lock(kode=DEMO_PERIOD)
     # The current semester is open, so the questionnaire can be tried at once.

@@ -5,19 +5,18 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.documents.cells import set_cell
+from reports.documents.cells import WRAP, add_filter, set_cell, write_header
 from reports.models import TindakLanjut
 from reports.selectors.demographics import DEMOGRAPHIC_TITLES
 from reports.selectors.results import UNSUR_CODES
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
+from surveys.selectors.unsur import unsur_list
 
 _BOLD = Font(bold=True)
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 REKAP_HEADER = (
@@ -42,8 +41,8 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Per
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Rekap"
-    for column, title in enumerate(REKAP_HEADER, start=1):
-        set_cell(sheet, 1, column, title).font = _BOLD
+    write_header(sheet, REKAP_HEADER, [REKAP_WIDTHS.get(title, 9) for title in REKAP_HEADER], freeze="C2")
+    names = {unsur.kode: unsur.label_singkat for unsur in unsur_list()}
     row = 1
     for number, unit in enumerate(data["units"], start=1):
         row += 1
@@ -58,10 +57,11 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Per
             unit["grade"] or "",
             unit["respondents"],
             unit["method"],
-            ", ".join(unit["priorities"]),
+            ", ".join(names.get(code, code) for code in unit["priorities"]),
             unit["realization"],
         ]
         _write_row(sheet, row, values)
+    add_filter(sheet, len(REKAP_HEADER), row)  # the units; the city row below stays out of sorting
     overall = data["overall"]
     row += 1
     _write_row(
@@ -84,35 +84,19 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Per
     )
     for column in range(1, len(REKAP_HEADER) + 1):
         sheet.cell(row=row, column=column).font = _BOLD
-    widths = {
-        REKAP_HEADER.index(title) + 1: width
-        for title, width in (
-            ("No", 5),
-            ("OPD/ Unit Pelayanan Publik", 48),
-            ("Kode", 10),
-            ("Periode Pelaksanaan", 22),
-            ("Metode SKM", 16),
-            ("Unsur Prioritas Perbaikan", 28),
-            ("Realisasi Tindak Lanjut", 14),
-        )
-    }
-    for column in range(1, len(REKAP_HEADER) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = widths.get(column, 9)
-    sheet.freeze_panes = "C2"
 
     for name, title in DEMOGRAPHIC_TITLES.items():
         demo = workbook.create_sheet(title)
-        for column, heading in enumerate((title, "Frekuensi", "Persen"), start=1):
-            set_cell(demo, 1, column, heading).font = _BOLD
+        write_header(demo, (title, "Frekuensi", "Persen"), (24, 11, 9))
         rows = data["demographics"][name]
         for index, item in enumerate(rows, start=2):
             set_cell(demo, index, 1, item["label"])
             set_cell(demo, index, 2, item["count"], decimals=0)
             set_cell(demo, index, 3, item["percent"], decimals=1)
+        add_filter(demo, 3, len(rows) + 1)
         total_row = len(rows) + 2
         set_cell(demo, total_row, 1, "Total").font = _BOLD
         set_cell(demo, total_row, 2, sum(item["count"] for item in rows), decimals=0).font = _BOLD
-        demo.column_dimensions["A"].width = 24
     if rencana_of is not None:
         codes = {unit["code"] for unit in data["units"]}
         _write_rencana(workbook.create_sheet("Rencana Tindak Lanjut"), rencana_of, codes)
@@ -121,6 +105,16 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Per
             _write_rencana(workbook.create_sheet("Realisasi"), before, codes)
     workbook.save(output)
 
+
+REKAP_WIDTHS = {
+    "No": 5,
+    "OPD/ Unit Pelayanan Publik": 48,
+    "Kode": 10,
+    "Periode Pelaksanaan": 22,
+    "Metode SKM": 16,
+    "Unsur Prioritas Perbaikan": 36,
+    "Realisasi Tindak Lanjut": 14,
+}
 
 RENCANA_HEADER = (
     "Kode",
@@ -138,13 +132,13 @@ RENCANA_HEADER = (
 
 def _write_rencana(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None:
     """One row per follow-up action of the period's plans (with progress when recorded)."""
-    for column, title in enumerate(RENCANA_HEADER, start=1):
-        set_cell(sheet, 1, column, title).font = _BOLD
+    write_header(sheet, RENCANA_HEADER, (10, 40, 5, 20, 6, 70, 12, 24, 10, 30), freeze="C2")
     actions = (
         TindakLanjut.objects.filter(prioritas__period=period, prioritas__unit__kode__in=unit_codes)
         .select_related("prioritas__unit", "prioritas__unsur")
         .order_by("prioritas__unit__kode", "prioritas__urutan", "nomor")
     )
+    row = 1
     for row, tindak_lanjut in enumerate(actions, start=2):
         prioritas = tindak_lanjut.prioritas
         bukti = tindak_lanjut.bukti_tautan or ("berkas" if tindak_lanjut.bukti_file else "")
@@ -164,8 +158,15 @@ def _write_rencana(sheet: Worksheet, period: Period, unit_codes: set[str]) -> No
             cell = set_cell(sheet, row, column, value, decimals=0 if column in (3, 5, 9) else None)
             if column == 7:
                 cell.number_format = "DD/MM/YYYY"
-    for column, width in zip("ABCDEFGHIJ", (10, 40, 5, 20, 6, 70, 12, 24, 10, 30), strict=True):
-        sheet.column_dimensions[column].width = width
+            elif column in _RENCANA_TEXT_COLUMNS:
+                cell.alignment = WRAP
+    add_filter(sheet, len(RENCANA_HEADER), row)
+
+
+_RENCANA_TEXT_COLUMNS = {
+    RENCANA_HEADER.index(title) + 1
+    for title in ("Unit", "Unsur Prioritas", "Rencana Tindak Lanjut", "Penanggung Jawab", "Bukti")
+}
 
 
 _COUNT_COLUMNS = {REKAP_HEADER.index("No") + 1, REKAP_HEADER.index("Jumlah Resp.") + 1}
@@ -176,4 +177,4 @@ def _write_row(sheet: Worksheet, row: int, values: list[Any]) -> None:
         is_count = column in _COUNT_COLUMNS
         cell = set_cell(sheet, row, column, value, decimals=0 if is_count else 2)
         if column == 2:
-            cell.alignment = _WRAP
+            cell.alignment = WRAP

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 
 from reports import charts, skm
+from reports.exceptions import SignatureMissing
 from reports.models import FrontMatter, PeriodSnapshot, PrioritasUnsur, TindakLanjut
 from reports.pdf.formatting import (
     Progress,
@@ -34,24 +33,33 @@ from reports.pdf.formatting import (
     step,
     svg_data_uri,
 )
-from reports.pdf.parts import bukti_texts, distribution_tables, unit_report_path, unsur_chart
+from reports.pdf.parts import (
+    bukti_texts,
+    distribution_tables,
+    public_unit_realisasi_url,
+    public_unit_report_url,
+    unsur_chart,
+)
 from reports.pdf.texts import MANFAAT, SASARAN, TUJUAN
 from reports.pdf.trend import city_trend, trend_sentence, trend_shape
 from reports.selectors.demographics import demographics
 from reports.selectors.quality_notes import quality_notes
 from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
-from reports.selectors.snapshot_contents import (
-    front_matter_current,
-    front_matter_of_snapshot,
-    historical_ikm_of_snapshot,
+from reports.selectors.signing import (
+    report_front_matter,
+    report_snapshot,
+    signature_missing,
+    signature_missing_message,
 )
+from reports.selectors.snapshot_contents import historical_ikm_of_snapshot
 from reports.tanggal import collection_window, tanggal_indonesia
 from skm_portal.pdf import render_pdf
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
 from surveys.selectors.unsur import unsur_list
 
+UNDATED = "…………………… 20……"
 BAIK_LOWER_BOUND = next(k.lower_bound for k in skm.KATEGORI_TABLE if k.grade == "B")
 
 
@@ -72,7 +80,8 @@ class CityReportRow:
     prioritas: list[RencanaItem]
     confirmed: bool  # False: the portal's proposal (the three lowest), not yet chosen by the unit
     realisasi: Fraction | None
-    report_path: str
+    report_url: str  # absolute: the public edition of the unit's report, no login once the period is locked
+    realisasi_url: str | None  # absolute: the realization of the unit's previous plan (None without one)
     bukti: list[dict[str, str]]
 
     @property
@@ -80,8 +89,9 @@ class CityReportRow:
         return self.confirmed and any(p.tindak_lanjut for p in self.prioritas)
 
 
-def _bukti_by_unit(rencana_period: Period | None) -> dict[int, list[dict[str, str]]]:
-    """The evidence recorded for each unit's previous plan, in the plan's order."""
+def _bukti_by_unit(rencana_period: Period | None, public_edition: bool) -> dict[int, list[dict[str, str]]]:
+    """The evidence recorded for each unit's previous plan, in the plan's order (the public edition:
+    only what the unit made public)."""
     bukti: dict[int, list[dict[str, str]]] = {}
     if rencana_period is None:
         return bukti
@@ -92,7 +102,8 @@ def _bukti_by_unit(rencana_period: Period | None) -> dict[int, list[dict[str, st
         .order_by("prioritas__unit_id", "prioritas__urutan", "nomor")
     )
     for tindak_lanjut in with_bukti:
-        bukti.setdefault(tindak_lanjut.prioritas.unit_id, []).extend(bukti_texts(tindak_lanjut))
+        texts = bukti_texts(tindak_lanjut, public_edition=public_edition)
+        bukti.setdefault(tindak_lanjut.prioritas.unit_id, []).extend(texts)
     return bukti
 
 
@@ -114,10 +125,11 @@ def _rows(
     results: list[UnitResult],
     realisasi: dict[int, Fraction],
     labels: dict[str, str],
+    public_edition: bool,
 ) -> list[CityReportRow]:
     """BAB III: one row per unit with responses."""
     chosen = prioritas_by_unit(period=period)
-    bukti = _bukti_by_unit(before)
+    bukti = _bukti_by_unit(before, public_edition)
     return [
         CityReportRow(
             no=no,
@@ -125,7 +137,8 @@ def _rows(
             prioritas=_rencana_items(r, chosen.get(r.unit_id, []), labels),
             confirmed=r.unit_id in chosen,
             realisasi=realisasi.get(r.unit_id),
-            report_path=unit_report_path(r.kode, period),
+            report_url=public_unit_report_url(r.kode, period),
+            realisasi_url=public_unit_realisasi_url(r.kode, period) if before else None,
             bukti=bukti.get(r.unit_id, []),
         )
         for no, r in enumerate(results, start=1)
@@ -145,7 +158,7 @@ def _windows(results: list[UnitResult]) -> dict[str, str]:
     }
 
 
-def _texts(front: FrontMatter, city: CityResult, period: Period, signed_on: date) -> dict[str, Any]:
+def _texts(front: FrontMatter, city: CityResult, period: Period) -> dict[str, Any]:
     """The editable words with their placeholders filled from the figures."""
     values = {
         "kota": front.kota,
@@ -166,7 +179,8 @@ def _texts(front: FrontMatter, city: CityResult, period: Period, signed_on: date
         "manfaat": MANFAAT,
         "signature": {
             "tempat": front.tempat,
-            "tanggal": tanggal_indonesia(front.tanggal or signed_on),
+            # A draft without a date leaves the line to be filled in; a final edition always has one.
+            "tanggal": tanggal_indonesia(front.tanggal) if front.tanggal else UNDATED,
             "jabatan": front.penandatangan_jabatan,
             "nama": front.penandatangan_nama,
         },
@@ -215,29 +229,30 @@ def city_report_context(
     """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
     step(progress, "Mengumpulkan data", 10)
     snapshot = PeriodSnapshot.objects.filter(period=period).first()
-    frozen = snapshot if period.is_locked and snapshot is not None else None  # what was published
-    front = front_matter_of_snapshot(frozen) if frozen else front_matter_current(period)
-    # Without a date of signature: the day of locking for a published report, else today.
-    signed_on = timezone.localdate(frozen.created_at) if frozen else timezone.localdate()
+    frozen = report_snapshot(period)  # what was published
+    if signature_missing(period):
+        raise SignatureMissing(signature_missing_message(period))
+    front = report_front_matter(period)
     all_results = unit_results(period=period)
     results = [r for r in all_results if r.respondents]
     city = city_result(results)
     labels = {u.kode: u.label_singkat for u in unsur_list()}
     before = previous_period(period)
     realisasi = realisasi_by_unit(rencana_period=before)
-    rows = _rows(period, before, results, realisasi, labels)
+    rows = _rows(period, before, results, realisasi, labels, public_edition)
     step(progress, "Membuat grafik", 30)
     semester = semester_label(period)
     return {
         "period": period,
         "public_edition": public_edition,
+        "draft": not period.is_locked,
         "front": front,
         "kota": front.kota,
         "semester": semester,
         "year": str(period.tanggal_mulai.year),
         "title": f"Laporan Pelaksanaan Survei Kepuasan Masyarakat (SKM) {semester}",
         "header_text": f"Laporan SKM {semester} – Pemerintah {front.kota}",
-        **_texts(front, city, period, signed_on),
+        **_texts(front, city, period),
         "city": city,
         "city_kategori": city.kategori.label if city.kategori else "–",
         "city_realisasi": city_realisasi(realisasi),

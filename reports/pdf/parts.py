@@ -1,5 +1,5 @@
 """Pieces both PDF reports print: the front matter's city, the respondent profile tables, an unsur
-chart, evidence of a tindak lanjut, a unit report's address."""
+chart, evidence of a tindak lanjut, the public addresses of a unit's reports."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fractions import Fraction
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
 from reports import charts
@@ -49,16 +50,32 @@ def unsur_chart(values: tuple[Fraction, ...] | None, ikm: Fraction | None, label
     return svg_data_uri(svg)
 
 
-def bukti_texts(tindak_lanjut: TindakLanjut) -> list[dict[str, str]]:
-    """What to print as an action's evidence: the file's name and/or the link."""
+def bukti_texts(tindak_lanjut: TindakLanjut, *, public_edition: bool = False) -> list[dict[str, str]]:
+    """What to print as an action's evidence: the file's name and/or the link. The public edition
+    prints only evidence the unit marked public, its file linked where anyone may open it."""
+    if public_edition and not tindak_lanjut.bukti_publik:
+        return []
     items = []
     if tindak_lanjut.bukti_file:
-        items.append({"text": PurePosixPath(tindak_lanjut.bukti_file.name).name, "href": ""})
+        name = PurePosixPath(tindak_lanjut.bukti_file.name).name
+        href = site_url(reverse("public_bukti", args=[tindak_lanjut.pk])) if public_edition else ""
+        items.append({"text": name, "href": href})
     if tindak_lanjut.bukti_tautan:
         link = tindak_lanjut.bukti_tautan
         items.append({"text": link, "href": link if link.lower().startswith(("http://", "https://")) else ""})
     return items
 
 
-def unit_report_path(unit_kode: str, period: Period) -> str:
-    return reverse("reports:unit_report", args=[unit_kode, period.kode])
+def site_url(path: str) -> str:
+    """An absolute address on the portal: a printed or downloaded PDF has no page to be relative to."""
+    return settings.SKM_SITE_URL + path
+
+
+def public_unit_report_url(unit_kode: str, period: Period) -> str:
+    """The public edition of a unit's report of a locked period (no login, no suggestions)."""
+    return site_url(reverse("reports:public_unit_report", args=[period.kode, unit_kode]))
+
+
+def public_unit_realisasi_url(unit_kode: str, period: Period) -> str:
+    """The realization, during a locked period, of the unit's plan of the period before (no login)."""
+    return site_url(reverse("reports:public_unit_realisasi", args=[period.kode, unit_kode]))

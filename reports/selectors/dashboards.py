@@ -5,15 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils import timezone
+
 from reports.flags import Flag
 from reports.selectors.demographics import DemographicRow, demographics
 from reports.selectors.flags import period_flags, unit_flags
 from reports.selectors.rencana import (
     city_realisasi,
+    overdue_by_unit,
     prioritas_by_unit,
     prioritas_of_unit,
     realisasi_by_unit,
     realisasi_of,
+    tindak_lanjut_overdue,
 )
 from reports.selectors.results import (
     CityResult,
@@ -45,6 +49,7 @@ class UnitDashboard:
     saran: SaranPage
     flags: list[Flag]  # with their reviews
     rollup: Rollup | None  # when the unit has children
+    sub_units: list[UnitResult]  # every child unit, by code, with or without responses
 
     @property
     def ikm_change(self) -> Fraction | None:
@@ -76,6 +81,7 @@ def unit_dashboard(*, unit: Unit, period: Period, before: Period | None, saran_q
         saran=saran_of_unit(unit=unit, period=period, query=saran_query, shown=SARAN_SHOWN),
         flags=unit_flags(period=period, result=result, previous=(before, previous)),
         rollup=rollup_of(unit=unit, children=children) if children else None,
+        sub_units=children,
     )
 
 
@@ -86,6 +92,8 @@ class CityRow:
     tindak_lanjut: int
     realisasi: Fraction | None
     flags: list[Flag]  # with their reviews
+    tindak_lanjut_late: int  # actions of the period's plan past their target below 100 %
+    realisasi_late: int  # the same of the previous plan, whose realisasi is recorded now
 
     @property
     def open_flags(self) -> int:
@@ -97,15 +105,22 @@ def city_dashboard(*, period: Period) -> tuple[list[CityRow], CityResult, Fracti
     results = unit_results(period=period)
     flags = period_flags(period=period, results=results)
     chosen = prioritas_by_unit(period=period)
-    realisasi = realisasi_by_unit(rencana_period=previous_period(period))
-    rows = [
-        CityRow(
-            result=r,
-            prioritas=len(chosen.get(r.unit_id, [])),
-            tindak_lanjut=sum(len(p.tindak_lanjut.all()) for p in chosen.get(r.unit_id, [])),
-            realisasi=realisasi.get(r.unit_id),
-            flags=flags.get(r.unit_id, []),
+    before = previous_period(period)
+    realisasi = realisasi_by_unit(rencana_period=before)
+    today = timezone.localdate()
+    realisasi_late = overdue_by_unit(rencana_period=before, today=today)
+    rows = []
+    for r in results:
+        actions = [action for p in chosen.get(r.unit_id, []) for action in p.tindak_lanjut.all()]
+        rows.append(
+            CityRow(
+                result=r,
+                prioritas=len(chosen.get(r.unit_id, [])),
+                tindak_lanjut=len(actions),
+                realisasi=realisasi.get(r.unit_id),
+                flags=flags.get(r.unit_id, []),
+                tindak_lanjut_late=sum(1 for action in actions if tindak_lanjut_overdue(action, today)),
+                realisasi_late=realisasi_late.get(r.unit_id, 0),
+            )
         )
-        for r in results
-    ]
     return rows, city_result(results), city_realisasi(realisasi)

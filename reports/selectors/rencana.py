@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from reports import skm
@@ -45,6 +46,26 @@ def realisasi_of(prioritas: Iterable[PrioritasUnsur]) -> Fraction | None:
     """realisasi_by_unit of one unit's plan, from its priorities with their prefetched actions."""
     progress = [action.progres or 0 for p in prioritas for action in p.tindak_lanjut.all()]
     return Fraction(sum(progress), len(progress)) if progress else None
+
+
+def tindak_lanjut_overdue(action: TindakLanjut, today: date) -> bool:
+    """An action is late (terlambat) once its target date is past and its progress is below 100 %
+    (none reported counts as 0 %): then "not reported yet" would hide that it is late."""
+    return action.target < today and (action.progres or 0) < 100
+
+
+def overdue_by_unit(*, rencana_period: Period | None, today: date) -> dict[int, int]:
+    """How many of each unit's actions of a period's plan are late (tindak_lanjut_overdue), by unit id."""
+    if rencana_period is None:
+        return {}
+    rows = (
+        TindakLanjut.objects.filter(prioritas__period=rencana_period, target__lt=today)
+        .filter(Q(progres__isnull=True) | Q(progres__lt=100))
+        .values("prioritas__unit_id")
+        .order_by()
+        .annotate(n=Count("id"))
+    )
+    return {row["prioritas__unit_id"]: row["n"] for row in rows}
 
 
 def realisasi_by_unit(*, rencana_period: Period | None, units: Iterable[Unit] | None = None) -> dict[int, Fraction]:

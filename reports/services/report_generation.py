@@ -20,15 +20,9 @@ from reports.documents.recap_xlsx import write_report_xlsx
 from reports.models import ReportJob
 from reports.pdf.city import city_report_pdf
 from reports.pdf.unit import unit_report_pdf
+from reports.selectors.report_files import report_file_name
 
 logger = logging.getLogger(__name__)
-
-REPORT_FILE_NAMES = {
-    "city_pdf": "laporan-skm-{period}.pdf",
-    "unit_pdf": "laporan-skm-{period}-{unit}.pdf",
-    "city_xlsx": "rekap-skm-{period}.xlsx",
-    "raw_xlsx": "respons-{period}{unit_suffix}.xlsx",
-}
 
 
 def _job_progress(job_id: int, stage: str, percent: int) -> None:
@@ -63,15 +57,10 @@ def report_job_run(*, job_id: int) -> None:
         logger.exception("report job %s failed", job_id)
         _job_failed(job_id, _("The report could not be made: %(error)s") % {"error": error})
         return
-    name = REPORT_FILE_NAMES[job.kind].format(
-        period=job.period.kode,
-        unit=job.unit.kode if job.unit else "",
-        unit_suffix=f"-{job.unit.kode}" if job.unit else "",
-    )
     job.refresh_from_db()
     if job.state != ReportJob.State.RUNNING:
         return  # declared failed meanwhile (stale): the user was told so, a new job is theirs to start
-    job.file.save(name, ContentFile(content), save=False)
+    job.file.save(report_file_name(job), ContentFile(content), save=False)
     ReportJob.objects.filter(pk=job_id, state=ReportJob.State.RUNNING).update(
         file=job.file.name, state=ReportJob.State.DONE, stage=_("Done"), percent=100, finished_at=timezone.now()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -27,10 +28,23 @@ def front_matter_save(*, front_matter: FrontMatter, user: Any) -> FrontMatter:
     return front_matter
 
 
-def historical_ikm_add(*, item: HistoricalIkm, user: Any) -> HistoricalIkm:
-    """A history point; locked periods keep the points they were locked with (their snapshot)."""
-    item.save()
-    audit_record(user=user, action="riwayat_ikm", detail=f"{item.label}: {item.ikm}")
+def historical_period(tahun: int, semester: int | None) -> tuple[str, int]:
+    """The label and sort key of a period before the portal: a whole year ("2018", 201800) or a
+    semester written as the portal's period codes ("2022-S2", 202202); a year sorts before its semesters."""
+    if semester is None:
+        return str(tahun), tahun * 100
+    return f"{tahun}-S{semester}", tahun * 100 + semester
+
+
+def historical_ikm_add(*, tahun: int, semester: int | None, ikm: Decimal, user: Any) -> HistoricalIkm:
+    """A history point; locked periods keep the points they were locked with (their snapshot).
+
+    A period entered already keeps its value (a double submission stores it once; the form says so
+    when it can see it before)."""
+    label, urutan = historical_period(tahun, semester)
+    item, created = HistoricalIkm.objects.get_or_create(label=label, defaults={"urutan": urutan, "ikm": ikm})
+    if created:
+        audit_record(user=user, action="riwayat_ikm", detail=f"{item.label}: {item.ikm}")
     return item
 
 

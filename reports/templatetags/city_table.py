@@ -62,6 +62,7 @@ def city_table_rows(rows: Iterable[CityRow], period: Period) -> SafeString:
     before, after = _unit_url(period)
     not_entered = escape(_("population not entered yet"))
     reviewed = escape(_("reviewed"))
+    late = (escape(_("actions past their target date and not complete")), escape(_("overdue")))
     html = []
     for row in rows:
         r = row.result
@@ -77,6 +78,7 @@ def city_table_rows(rows: Iterable[CityRow], period: Period) -> SafeString:
         else:
             sample = "✓" if reached else f"✗ ({r.minimum_sample})"
         realisasi = f"{numbers.text(row.realisasi)}%" if row.realisasi is not None else "–"
+        realisasi += _late_mark(row.realisasi_late, *late)
         flags = "–"
         if row.flags:
             title = "; ".join(
@@ -85,13 +87,22 @@ def city_table_rows(rows: Iterable[CityRow], period: Period) -> SafeString:
             count = f"{row.open_flags}" + (f" / {len(row.flags)}" if row.open_flags != len(row.flags) else "")
             flags = f'<a href="{link}#tanda" title="{title}">{count}</a>'
         kategori = escape(r.kategori.label) if r.kategori else "–"
+        tindak_lanjut_late = _late_mark(row.tindak_lanjut_late, *late)
         html.append(
             f'<tr><td>{kode}</td><td><a href="{link}">{escape(r.nama)}</a></td><td class="num">{ikm}</td>'
             f'<td class="num">{numbers.text(r.respondents, 0)}</td><td class="num">{sample}</td>'
-            f'<td class="num">{row.prioritas}</td><td class="num">{row.tindak_lanjut}</td>'
+            f'<td class="num">{row.prioritas}</td><td class="num">{row.tindak_lanjut}{tindak_lanjut_late}</td>'
             f'<td class="num">{realisasi}</td><td class="num">{flags}</td><td>{kategori}</td></tr>\n'
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
+
+
+def _late_mark(count: int, title: str, label: str) -> str:
+    """The badge of a unit's late actions (reports.selectors.rencana.tindak_lanjut_overdue), if any;
+    `title` and `label` escaped."""
+    if not count:
+        return ""
+    return f' <span class="badge text-bg-danger" title="{title}">{count} {label}</span>'
 
 
 @register.simple_tag

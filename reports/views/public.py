@@ -6,20 +6,24 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from reports.models import PeriodSnapshot
+from reports.selectors.public_results import SORTS, listed_units, listing_from, published_periods
 from reports.selectors.rencana import rencana_publik
-from reports.selectors.results import UNSUR_CODES, city_result, unit_results
+from reports.selectors.results import city_result, unit_results
 from reports.selectors.rollups import rollups
 from surveys.models import Period
 from units.models import Unit
 
 
 def public_results(request: HttpRequest, periode_kode: str | None = None) -> HttpResponse:
-    periods = list(Period.objects.filter(status=Period.Status.LOCKED).order_by("-tanggal_mulai"))
+    """A locked period's results (without one named: the newest with responses); the units list is
+    searched and sorted by ?q=&urut= (a plain GET form: no JavaScript needed)."""
+    periods = published_periods()
     if periode_kode is not None:
         period = get_object_or_404(Period, kode=periode_kode, status=Period.Status.LOCKED)
     else:
         period = periods[0] if periods else None
     results = [r for r in unit_results(period=period) if r.respondents] if period else []
+    listing = listing_from(request.GET)
     return render(
         request,
         "reports/public_results.html",
@@ -27,10 +31,12 @@ def public_results(request: HttpRequest, periode_kode: str | None = None) -> Htt
             "periods": periods,
             "period": period,
             "results": results,
+            "listing": listing,
+            "listed": listed_units(results, listing),
+            "sorts": SORTS,
             "city": city_result(results) if period else None,
             "rollups": rollups(period=period, results=results) if period else [],
             "snapshot": PeriodSnapshot.objects.filter(period=period).first() if period else None,
-            "unsur_codes": UNSUR_CODES,
         },
     )
 

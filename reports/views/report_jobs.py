@@ -12,6 +12,7 @@ from reports.access import report_job_for_user, report_jobs_for_user
 from reports.forms import ReportJobForm
 from reports.models import ReportJob
 from reports.pdf.unit import unit_report_pdf
+from reports.selectors.report_files import report_file_name
 from reports.services.report_jobs import report_job_start, report_jobs_expire_stale
 from skm_portal.celery import broker_problem
 from surveys.models import Period
@@ -34,7 +35,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             period=form.cleaned_data["period"],
             unit=form.cleaned_data["unit"],
-            public_edition=form.cleaned_data["public_edition"],
+            public_edition=form.cleaned_data.get("public_edition", True),
         )
         return redirect("reports:job", pk=job.pk)
     jobs = report_jobs_for_user(request.user).select_related("period", "unit", "requested_by")[:JOBS_SHOWN]
@@ -69,7 +70,8 @@ def report_job_download(request: HttpRequest, pk: int) -> FileResponse:
     job = report_job_for_user(request.user, pk)
     if job.state != ReportJob.State.DONE or not job.file:
         raise Http404("not ready")
-    name = job.file.name.rsplit("/", 1)[-1]
+    # Named from the job, not from the stored path (files made before carry a storage suffix).
+    name = report_file_name(job)
     content_type = (
         "application/pdf"
         if name.endswith(".pdf")

@@ -4,6 +4,20 @@
 // The "survey closed" page runs it too: what waits on the device is still shown and sent there.
 (function () {
   "use strict";
+  // A form shown again with errors: the summary is read first and leads to each field, whose
+  // question (a radio group's legend, above its first choice) comes into view with it.
+  var summary = document.getElementById("kuesioner-errors");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      (field.closest("fieldset, [id^=div_id_]") || field).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  }
   var box = document.getElementById("antrian");
   if (!box || !window.SkmQueue || !window.indexedDB || !window.fetch || !window.URLSearchParams) return;
   var form = document.getElementById("kuesioner");

@@ -5,7 +5,24 @@ var CACHE = "skm-survei-v1";
 var SYNC_TAG = "skm-survei-kirim";
 var FORM_PATH = /^[^/]+\/$/;  // /survei/<kode>/ relative to the scope
 
-self.addEventListener("install", function () { self.skipWaiting(); });
+// The page shown for a navigation that neither the network nor the cache can answer, with the
+// stylesheets it links (the worker may be installed before any form stored them).
+async function storeOfflinePage() {
+  var cache = await caches.open(CACHE);
+  var response = await fetch(new Request(self.SKM_OFFLINE_URL, { cache: "reload" }));
+  if (!response.ok) throw new Error("offline page: " + response.status);
+  var html = await response.clone().text();
+  var sheets = [];
+  html.replace(/<link rel="stylesheet" href="([^"]+)"/g, function (tag, href) { sheets.push(href); });
+  await cache.put(self.SKM_OFFLINE_URL, response);
+  await cache.addAll(sheets.filter(function (href, i) { return sheets.indexOf(href) === i; }));
+}
+
+self.addEventListener("install", function (event) {
+  self.skipWaiting();
+  // Without it the worker still keeps forms: installing must not fail over this page.
+  event.waitUntil(storeOfflinePage().catch(function () {}));
+});
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
@@ -27,15 +44,17 @@ function isForm(url) {
   return url.href.indexOf(self.registration.scope) === 0 && FORM_PATH.test(url.href.slice(self.registration.scope.length));
 }
 
-// The form: the network first (fresh questions and token), the stored copy when offline.
-async function formFirstFromNetwork(request) {
+// A page: the network first (a form's fresh questions and token); without it, the stored copy of a
+// form, or else the page that says what works offline (never the browser's own error).
+async function pageFirstFromNetwork(request, form) {
   var cache = await caches.open(CACHE);
   try {
     var response = await fetch(request);
-    if (response.ok) await cache.put(request.url, response.clone());
+    if (form && response.ok) await cache.put(request.url, response.clone());
     return response;
   } catch (error) {
-    var stored = await cache.match(request.url, { ignoreVary: true });
+    var stored = (form && await cache.match(request.url, { ignoreVary: true })) ||
+      await cache.match(self.SKM_OFFLINE_URL, { ignoreVary: true });
     if (stored) return stored;
     throw error;
   }
@@ -61,8 +80,8 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && isForm(url) && !url.search) {
-    event.respondWith(formFirstFromNetwork(request));
+  if (request.mode === "navigate") {
+    event.respondWith(pageFirstFromNetwork(request, isForm(url) && !url.search));
   } else if (url.pathname.indexOf(self.SKM_STATIC_URL) === 0) {
     event.respondWith(assetFromCache(request));
   }

@@ -86,6 +86,7 @@ def unit_period_update(*, user: Any, unit: Unit, period: Period, populasi: int |
         action="unit_periode",
         unit=unit,
         periode=period.kode,
-        detail=f"populasi={populasi}, metode={setting.metode}",
+        detail=_("population %(populasi)s, method %(metode)s")
+        % {"populasi": _("not entered") if populasi is None else populasi, "metode": setting.metode},
     )
     return setting

@@ -195,11 +195,19 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     body = (
         f"self.SKM_STATIC_URL = {json.dumps(settings.STATIC_URL)};\n"
         f"self.SKM_TOKEN_URL = {json.dumps(reverse('surveys:token'))};\n"
+        f"self.SKM_OFFLINE_URL = {json.dumps(reverse('surveys:offline'))};\n"
         f"importScripts({scripts});\n"
     )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"  # browsers check for a new version on every visit
     return response
+
+
+@require_GET
+def offline(request: HttpRequest) -> HttpResponse:
+    """What the service worker shows for a page it can neither fetch nor find stored (a form never
+    opened on this device, without signal); stored when the worker is installed."""
+    return render(request, "surveys/offline.html")
 
 
 @never_cache

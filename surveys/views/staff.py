@@ -8,7 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,12 @@ from surveys.exceptions import PeriodLocked, SubmissionRefused
 from surveys.forms import IMPORT_MAX_BYTES, ImportForm, PaperQuestionnaireForm, PeriodForm, PrivacyNoticeForm
 from surveys.models import Period, Response
 from surveys.qr import poster_pdf, qr_png, qr_svg, survey_url
-from surveys.selectors.periods import period_open_on, periods_with_respondents, writable_periods
+from surveys.selectors.periods import (
+    period_open_on,
+    periods_newest_first,
+    periods_with_respondents,
+    writable_periods,
+)
 from surveys.selectors.privacy import privacy_notice_text
 from surveys.selectors.unsur import unsur_list
 from surveys.services.periods import period_create, period_open
@@ -38,8 +43,14 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
+    """Every unit in reach, each with its dashboard one click away (for `?periode=`, if given)."""
     units = units_for_user(request.user).select_related("induk").order_by("kode")
-    return render(request, "surveys/unit_list.html", {"units": units})
+    kode = request.GET.get("periode")
+    # Compared with the few periods' codes, so that no typed text reaches a query.
+    period = next((p for p in periods_newest_first() if p.kode == kode), None) if kode else None
+    if kode and period is None:
+        raise Http404("unknown period")
+    return render(request, "surveys/unit_list.html", {"units": units, "period": period})
 
 
 @login_required

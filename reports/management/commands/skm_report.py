@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from reports.documents.data import report_data
 from reports.documents.json_report import report_json
 from reports.documents.recap_xlsx import write_report_xlsx
+from reports.exceptions import SignatureMissing
 from surveys.models import Period
 from units.models import Unit
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _("cannot write %(path)s: %(error)s") % {"path": output, "error": exc.strerror}
             ) from None
+        except SignatureMissing as exc:  # a locked period's report without its date of signature
+            raise CommandError(str(exc)) from None
         overall = data["overall"]
         self.stdout.write(
             _("%(path)s: %(units)s unit(s), %(respondents)s respondent(s), IKM %(ikm)s")

@@ -1,0 +1,39 @@
+"""The words a period's city report prints, and whether its place and date of signature are set."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from reports.models import FrontMatter, PeriodSnapshot
+from reports.selectors.snapshot_contents import front_matter_current, front_matter_of_snapshot
+from surveys.models import Period
+
+
+def report_snapshot(period: Period) -> PeriodSnapshot | None:
+    """The snapshot a locked period's report is printed from (None while the period is open)."""
+    if not period.is_locked:
+        return None
+    return PeriodSnapshot.objects.filter(period=period).first()
+
+
+def report_front_matter(period: Period) -> FrontMatter:
+    """The words the period's report prints: a locked period's as kept in its snapshot."""
+    frozen = report_snapshot(period)
+    return front_matter_of_snapshot(frozen) if frozen else front_matter_current(period)
+
+
+def signature_missing(period: Period) -> bool:
+    """True when a final edition (a locked period's) cannot be made yet: no place or date of signature."""
+    if not period.is_locked:
+        return False
+    front = report_front_matter(period)
+    return not front.tempat.strip() or front.tanggal is None
+
+
+def signature_missing_message(period: Period) -> str:
+    """Why a locked period's city report is refused, and where to fix it."""
+    return _(
+        "The report of locked period %(kode)s needs its place and date of signature first: set them on "
+        "the report texts page, %(path)s."
+    ) % {"kode": period.kode, "path": reverse("reports:front_matter", args=[period.kode])}
