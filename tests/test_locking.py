@@ -388,3 +388,14 @@ def test_days_left_count_today_and_end_at_zero():
     assert (after.days_left, after.ended, after.collecting) == (0, True, False)
     before = LockPreview(period=period, today=date(2023, 1, 5), results=[], with_rencana=frozenset())
     assert (before.days_left, before.ended, before.collecting) == (184, False, False)  # the whole semester
+
+
+@pytest.mark.django_db
+def test_the_lock_page_asks_for_the_place_and_date_of_signature_until_they_are_set(collecting, city_admin):
+    url = reverse("reports:period_lock", args=[collecting.kode])
+    html = city_admin.get(url).content.decode()
+    assert 'id="lock-no-signature"' in html and reverse("reports:front_matter", args=[collecting.kode]) in html
+    FrontMatter.objects.update_or_create(
+        period=collecting, defaults={"tempat": "Pekalongan", "tanggal": collecting.tanggal_selesai}
+    )
+    assert 'id="lock-no-signature"' not in city_admin.get(url).content.decode()

@@ -23,12 +23,15 @@ def report_front_matter(period: Period) -> FrontMatter:
     return front_matter_of_snapshot(frozen) if frozen else front_matter_current(period)
 
 
+def signature_set(period: Period) -> bool:
+    """Whether the period's report texts have their place and date of signature."""
+    front = report_front_matter(period)
+    return bool(front.tempat.strip()) and front.tanggal is not None
+
+
 def signature_missing(period: Period) -> bool:
     """True when a final edition (a locked period's) cannot be made yet: no place or date of signature."""
-    if not period.is_locked:
-        return False
-    front = report_front_matter(period)
-    return not front.tempat.strip() or front.tanggal is None
+    return period.is_locked and not signature_set(period)
 
 
 def signature_missing_message(period: Period) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from reports.forms import PeriodLockForm
 from reports.selectors.lock_preview import lock_preview
+from reports.selectors.signing import signature_set
 from reports.services.locking import period_lock
 from surveys.models import Period
 from units.access import city_admin_required
@@ -27,4 +28,5 @@ def period_lock_view(request: HttpRequest, periode_kode: str) -> HttpResponse:
         period_lock(kode=period.kode, user=request.user)
         messages.success(request, _("Period %(kode)s is locked: its report is final.") % {"kode": period.kode})
         return redirect("surveys:periods")
-    return render(request, "reports/period_lock.html", {"period": period, "preview": preview, "form": form})
+    context = {"period": period, "preview": preview, "form": form, "signature_set": signature_set(period)}
+    return render(request, "reports/period_lock.html", context)
