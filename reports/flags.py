@@ -22,12 +22,14 @@ DUPLICATE = "duplicate"
 OVER_POPULATION = "over_population"
 UNIFORM_ANSWERS = "uniform_answers"
 IKM_CHANGE = "ikm_change"
+TOO_FAST = "too_fast"
 FLAG_LABELS = {
     BURST: gettext_lazy("Burst from one device"),
     DUPLICATE: gettext_lazy("Repeated identical submissions"),
     OVER_POPULATION: gettext_lazy("More respondents than service users"),
     UNIFORM_ANSWERS: gettext_lazy("Nearly identical answers"),
     IKM_CHANGE: gettext_lazy("Large IKM change"),
+    TOO_FAST: gettext_lazy("Filled in too fast"),
 }
 
 
@@ -75,6 +77,14 @@ class Flag:
                 _("%(count)s of %(respondents)s responses (%(percent)s %%) give the same nine answers %(answers)s.")
                 % f
             )
+        if self.code == TOO_FAST:
+            return (
+                _(
+                    "%(count)s response(s) were filled in under %(seconds)s seconds from the form shown to the "
+                    "form sent (the fastest in %(fastest)s seconds)."
+                )
+                % f
+            )
         return _("IKM %(previous)s in %(previous_period)s, %(current)s now (%(change)s points).") % f
 
 
@@ -84,6 +94,7 @@ _FINGERPRINT_KEYS = {
     OVER_POPULATION: ("populasi",),
     UNIFORM_ANSWERS: ("answers", "band"),
     IKM_CHANGE: ("previous_period", "direction", "band"),
+    TOO_FAST: ("seconds", "band"),
 }
 
 

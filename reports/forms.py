@@ -16,6 +16,7 @@ from reports.services.realisasi import BUKTI_MAX_BYTES
 from reports.services.report_texts import historical_period
 from skm_portal.forms import FieldsOnly
 from surveys.models import Period, Unsur
+from surveys.selectors.unsur import unsur_list
 from units.models import Unit
 
 
@@ -72,10 +73,18 @@ class TindakLanjutForm(FieldsOnly, forms.Form):
     )
     target = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
     penanggung_jawab = forms.CharField(label=_("Person responsible"), max_length=200)
+    tema_unsur = forms.ChoiceField(
+        label=_("Suggestion theme it answers"),
+        required=False,
+        help_text=_("Optional: the element respondents wrote about that this action responds to."),
+    )
 
     def __init__(self, *args, prioritas: list[PrioritasUnsur], **kwargs):
         super().__init__(*args, **kwargs)
         self.prioritas = prioritas
+        self.fields["tema_unsur"].choices = [("", "—")] + [
+            (u.kode, f"{u.kode} {u.label_singkat}") for u in unsur_list()
+        ]
         self.fields["prioritas"].choices = [(p.pk, f"{p.urutan}. {p.unsur.label_singkat}") for p in prioritas]
         katalog = self.fields["katalog"]
         katalog.queryset = KatalogTindakLanjut.objects.filter(unsur__in=[p.unsur_id for p in prioritas])

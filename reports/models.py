@@ -70,6 +70,8 @@ class TindakLanjut(models.Model):
     # Evidence stays private unless the unit chooses to show it on the public follow-up page.
     bukti_publik = models.BooleanField(_("evidence shown publicly"), default=False)
     realisasi_diubah = models.DateTimeField(_("realization updated"), null=True, blank=True)
+    # The suggestion theme (unsur code) the action answers, when the unit says so (surveys.saran_tema).
+    tema_unsur = models.CharField(_("suggestion theme answered"), max_length=2, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["prioritas__urutan", "nomor"]

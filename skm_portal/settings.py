@@ -221,6 +221,8 @@ SKM_CLIENT_HASH_KEY = env.str("SKM_CLIENT_HASH_KEY", default="")
 # A questionnaire kept offline on a phone is accepted up to this many days after it was filled in,
 # and its filling time may run this far ahead of the server's clock (phones' clocks drift).
 SKM_OFFLINE_MAX_AGE_DAYS = env.int("SKM_OFFLINE_MAX_AGE_DAYS", default=7)
+# The public follow-up page names an unsur respondents wrote about only from this many suggestions.
+SKM_SARAN_TEMA_MIN = env.int("SKM_SARAN_TEMA_MIN", default=5)
 SKM_CLOCK_SKEW_SECONDS = env.int("SKM_CLOCK_SKEW_SECONDS", default=300)
 # The client hash is cleared from responses older than this (UU 27/2022: kept no longer than needed),
 # nightly by Celery beat (`celery -A skm_portal beat`) or cron (`manage.py purge_client_hashes`).
@@ -239,6 +241,12 @@ SKM_FLAG_DUPLICATE_MINUTES = env.int(
 SKM_FLAG_UNIFORM_SHARE = env.float("SKM_FLAG_UNIFORM_SHARE", default=0.9)  # share giving the same nine answers...
 SKM_FLAG_UNIFORM_MIN_RESPONDENTS = env.int("SKM_FLAG_UNIFORM_MIN_RESPONDENTS", default=30)  # ...from this many on
 SKM_FLAG_IKM_CHANGE = env.float("SKM_FLAG_IKM_CHANGE", default=10.0)  # points against the previous period
+SKM_FLAG_TOO_FAST_SECONDS = env.int("SKM_FLAG_TOO_FAST_SECONDS", default=20)  # filled in under this...
+SKM_FLAG_TOO_FAST_MIN_RESPONSES = env.int("SKM_FLAG_TOO_FAST_MIN_RESPONSES", default=5)  # ...this many times
+if not 0 < SKM_FLAG_TOO_FAST_SECONDS <= 120:  # durations are tallied to the second below 120 (surveys.models)
+    raise ImproperlyConfigured("SKM_FLAG_TOO_FAST_SECONDS must lie between 1 and 120")
+SKM_KIOSK_IDLE_SECONDS = env.int("SKM_KIOSK_IDLE_SECONDS", default=90)  # an untouched kiosk form asks, then clears
+SKM_KIOSK_PAIRING_MINUTES = env.int("SKM_KIOSK_PAIRING_MINUTES", default=30)  # a pairing code's life
 SKM_WIDE_INTERVAL = env.float("SKM_WIDE_INTERVAL", default=10.0)  # a 95 % interval wider than this is "wide"
 if SKM_FLAG_BURST_RESPONSES < 2 or not 0 < SKM_FLAG_UNIFORM_SHARE < 1:
     raise ImproperlyConfigured(

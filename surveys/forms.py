@@ -47,6 +47,9 @@ class QuestionnaireForm(forms.Form):
     # Set by the script (and its queue) just before each post, by the same device clock: the server
     # takes the delay between the two, not the clock, which may be off by hours (services.device_filling_time).
     dikirim_pada = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # When the form was shown: the server's time in the page, replaced by the script with the device's
+    # (the clock of diisi_pada), so that the filling duration is measured on one clock.
+    dibuka_pada = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     # Hidden from people by CSS; bots that fill every field reveal themselves.
     website = forms.CharField(
         required=False,
@@ -97,6 +100,7 @@ class QuestionnaireForm(forms.Form):
             "submission_id",
             "diisi_pada",
             "dikirim_pada",
+            "dibuka_pada",
             Submit("kirim", _("Send answers"), css_class="btn-lg w-100"),
         ]
 
@@ -136,7 +140,7 @@ class PaperQuestionnaireForm(QuestionnaireForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in (HONEYPOT_FIELD, "diisi_pada", "dikirim_pada"):
+        for name in (HONEYPOT_FIELD, "diisi_pada", "dikirim_pada", "dibuka_pada"):
             del self.fields[name]
 
     def _closing_layout(self) -> list:
@@ -200,3 +204,8 @@ class ImportForm(FieldsOnly, forms.Form):
                 _("The file is larger than 50 MB; split it, or ask Bagian Organisasi to import it.")
             )
         return upload
+
+
+class KioskDeviceForm(FieldsOnly, forms.Form):
+    nama = forms.CharField(label=_("Device name"), max_length=60, help_text=_("e.g. Loket 1"))
+    ikon_wajah = forms.BooleanField(label=_("Show face icons beside the four answers"), required=False, initial=True)

@@ -159,6 +159,7 @@ class Response(models.Model):
         ONLINE = "online", _("online")
         PAPER = "paper", _("paper")
         IMPORT = "import", _("import")
+        KIOSK = "kiosk", _("counter kiosk")
 
     # Served by the indexes below that start with unit: one on unit alone would only slow inserts.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="responses", db_index=False)
@@ -180,6 +181,10 @@ class Response(models.Model):
     u8 = _answer_field(8)
     u9 = _answer_field(9)
     saran = models.TextField(_("suggestion"), blank=True, max_length=2000)
+    # The suggestion's themes (surveys.saran_tema), set when it is stored and by saran_tema_rebuild:
+    # unsur codes comma-separated ("U3,U7") and keluhan, usul, pujian or empty.
+    saran_unsur = models.CharField(_("suggestion's unsur"), max_length=30, blank=True, default="", db_default="")
+    saran_jenis = models.CharField(_("kind of suggestion"), max_length=7, blank=True, default="", db_default="")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     # Not indexed: nothing reads responses by their import, and every insert would pay for it.
     import_batch = models.ForeignKey(
@@ -196,6 +201,12 @@ class Response(models.Model):
     # A 64-bit hash of everything the respondent filled in (surveys.tallies.content_hash): an
     # identical submission is found through an index instead of by sorting the period.
     content_hash = models.BigIntegerField(_("content hash"), default=0, editable=False)
+    # The counter tablet that took a kiosk response (surveys.services.kiosk).
+    device = models.ForeignKey(
+        "KioskDevice", null=True, blank=True, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
+    # Seconds from the form shown to the form sent (online and kiosk): what the too_fast flag reads.
+    durasi_detik = models.PositiveIntegerField(_("filling duration (seconds)"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("response")
@@ -208,6 +219,12 @@ class Response(models.Model):
                 fields=["unit", "client_hash", "submitted_at"],
                 name="response_unit_client_time",
                 condition=~models.Q(client_hash=""),
+            ),
+            # A device's responses of today (its list on the unit's page); only kiosk rows pay for it.
+            models.Index(
+                fields=["device", "submitted_at"],
+                name="response_device_time",
+                condition=models.Q(device__isnull=False),
             ),
         ]
         constraints = [
@@ -278,6 +295,11 @@ for _name in ANSWER_COUNT_FIELDS:  # u1_1 .. u9_4: 36 columns, so one upsert add
     UnitTally.add_to_class(_name, models.PositiveIntegerField(default=0))
 
 
+# Durations are tallied to the second below this (a few rows per unit): the too_fast floor
+# (SKM_FLAG_TOO_FAST_SECONDS) may be set anywhere under it.
+DURASI_TALLIED_BELOW = 120
+
+
 class KeyedTally(models.Model):
     """How many responses of a unit in a period have a value of an attribute of the profile: the
     report's age band, sex, education, occupation (BAB II)."""
@@ -287,6 +309,8 @@ class KeyedTally(models.Model):
         JENIS_KELAMIN = "jenis_kelamin"
         PENDIDIKAN = "pendidikan"
         PEKERJAAN = "pekerjaan"
+        CHANNEL = "channel"  # Response.Channel values: the report's "Metode SKM"
+        DURASI = "durasi"  # filling durations in whole seconds, below DURASI_TALLIED_BELOW
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -325,6 +349,53 @@ class BurstTally(models.Model):
         return f"{self.unit_id} {self.period_id} {self.client_hash[:8]}: {self.largest}"
 
 
+class SaranTally(models.Model):
+    """How many suggestions of a unit in a period, of a kind, speak of an unsur (U1..U9; "" for those
+    naming none): with `frasa` empty, all of them; else those holding that two- or three-word phrase
+    (surveys.saran_tema.phrases), the unit's "own words" read without text. Written with the
+    responses in one upsert, recomputed by saran_tema_rebuild."""
+
+    class Jenis(models.TextChoices):
+        KELUHAN = "keluhan", _("complaint")
+        USUL = "usul", _("proposal")
+        PUJIAN = "pujian", _("praise")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unsur = models.CharField(max_length=2, blank=True)
+    jenis = models.CharField(max_length=7, choices=Jenis.choices)
+    frasa = models.CharField(max_length=100, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "unsur", "jenis", "frasa"], name="unique_saran_tally")
+        ]
+        verbose_name = _("suggestion tally")
+        verbose_name_plural = _("suggestion tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.period_id} {self.unsur} {self.jenis} {self.frasa}: {self.count}"
+
+
+class SaranTemaAturan(models.Model):
+    """A rule set of the suggestion themes (the shape of surveys/saran_tema_default.json), as the
+    city admin saved it; the newest row is the one in force, none means the default."""
+
+    data = models.JSONField(_("rules"))
+    diubah_pada = models.DateTimeField(_("changed at"), auto_now_add=True)
+    diubah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("suggestion theme rules")
+        verbose_name_plural = _("suggestion theme rules")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.diubah_pada:%Y-%m-%d %H:%M}"
+
+
 class RateLimitBucket(models.Model):
     """A token bucket kept in the database, so limits hold without Redis and across workers."""
 
@@ -357,3 +428,37 @@ class PrivacyNotice(models.Model):
 
     def __str__(self) -> str:
         return str(_("privacy notice"))
+
+
+class KioskDevice(models.Model):
+    """A tablet at a unit's service counter ("perangkat loket"), paired once with a one-time code;
+    it then answers the questionnaire respondent after respondent with a credential kept in a
+    cookie. Only SHA-256 hashes of the code and the credential are stored."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="kiosk_devices")
+    nama = models.CharField(_("name"), max_length=60)
+    ikon_wajah = models.BooleanField(_("face icons beside the answers"), default=True)
+    pairing_code_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    pairing_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paired_at = models.DateTimeField(_("paired at"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "nama", "pk"]
+        verbose_name = _("counter device")
+        verbose_name_plural = _("counter devices")
+        indexes = [
+            models.Index(fields=["token_hash"], name="kiosk_token", condition=~models.Q(token_hash="")),
+            models.Index(
+                fields=["pairing_code_hash"], name="kiosk_pairing_code", condition=~models.Q(pairing_code_hash="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.nama}"

@@ -360,6 +360,114 @@ def classify(text: str, rules: Aturan) -> Tema:
     return Tema(unsur, "pujian" if positive else None)
 
 
+# Words left out of the phrases shown to a unit ("antrian lama", "ruang tunggu panas"): function
+# words, pronouns, forms of address and the words of proposing and thanking. A rule set's joining,
+# intensity and filler words are left out too; negations stay ("tidak ramah").
+STOP_WORDS = frozenset(
+    [
+        "yang",
+        "di",
+        "ke",
+        "dari",
+        "untuk",
+        "dengan",
+        "ini",
+        "itu",
+        "saya",
+        "kami",
+        "kita",
+        "anda",
+        "mereka",
+        "dia",
+        "agar",
+        "supaya",
+        "mohon",
+        "tolong",
+        "harap",
+        "sebaiknya",
+        "lebih",
+        "sudah",
+        "akan",
+        "pada",
+        "dalam",
+        "jadi",
+        "karena",
+        "oleh",
+        "para",
+        "semoga",
+        "kalau",
+        "adalah",
+        "ya",
+        "pak",
+        "bu",
+        "bapak",
+        "ibu",
+        "perlu",
+        "harus",
+        "biar",
+        "buat",
+        "hal",
+        "tersebut",
+        "terima",
+        "kasih",
+        "atau",
+        "sebagai",
+        "seperti",
+        "saat",
+        "mas",
+        "mbak",
+        "diharapkan",
+        "dimohon",
+        "kiranya",
+        "hendaknya",
+        "sekiranya",
+        "tetap",
+        "menjadi",
+        "tentang",
+        "tambah",
+        "ditambah",
+        "tambahkan",
+        "ditambahkan",
+        "tingkatkan",
+        "ditingkatkan",
+        "perbaiki",
+        "diperbaiki",
+        "sediakan",
+        "disediakan",
+        "pertahankan",
+        "dipertahankan",
+        "diberi",
+        "diberikan",
+        "dibuat",
+    ]
+)
+PHRASES_PER_TEXT = 30  # a long text adds at most this many phrases to the tallies
+PHRASE_MAX_LENGTH = 100
+
+
+def phrases(text: str, rules: Aturan) -> tuple[str, ...]:
+    """The text's two- and three-word phrases, first occurrence first, each once: normalized words;
+    a stop word (or a joining or filler word of the rules) ends a run of words, so no phrase spans
+    it ("ruang tunggu perlu kipas angin": "ruang tunggu", "kipas angin"); intensity words are only
+    left out ("pelayanan sangat lambat": "pelayanan lambat")."""
+    breaks = STOP_WORDS | rules.pemisah | rules.pengisi
+    found: dict[str, None] = {}
+    for clause in normalize(text, rules.singkatan):
+        runs: list[list[str]] = [[]]
+        for word in clause:
+            if word in breaks or word.isdigit() or len(word) == 1:
+                runs.append([])
+            elif word not in rules.intensitas:
+                runs[-1].append(word)
+        for words in runs:
+            for size in (2, 3):
+                for start in range(len(words) - size + 1):
+                    phrase = " ".join(words[start : start + size])
+                    if len(phrase) <= PHRASE_MAX_LENGTH:
+                        found.setdefault(phrase)
+    return tuple(found)[:PHRASES_PER_TEXT]
+
+
 @dataclass(frozen=True)
 class Contoh:
     """A labelled suggestion: the text, its unsur and kind as a person read them, and its part of

@@ -21,6 +21,7 @@ import pandas as pd
 
 from surveys.models import (
     ANSWER_COUNT_FIELDS,
+    DURASI_TALLIED_BELOW,
     RESPONSE_CONTENT_FIELDS,
     UNSUR_FIELDS,
     KeyedTally,
@@ -77,9 +78,16 @@ class TallyDelta:
     pattern_candidate: str = ""
     pattern_lead: int = 0
 
-    def add(self, values: Mapping[str, Any], filled: datetime) -> None:
-        """One response, with its answers u1..u9 and profile as stored."""
+    def add(
+        self, values: Mapping[str, Any], filled: datetime, *, channel: str = "", durasi: int | None = None
+    ) -> None:
+        """One response, with its answers u1..u9 and profile as stored, its channel (an import
+        counts its own: channel_added) and its filling duration in seconds (None: not known)."""
         self.respondents += 1
+        if channel:
+            self.keys[(KeyedTally.Kind.CHANNEL, channel)] += 1
+        if durasi is not None and durasi < DURASI_TALLIED_BELOW:
+            self.keys[(KeyedTally.Kind.DURASI, str(durasi))] += 1
         total = 0
         for name in UNSUR_FIELDS:
             answer = values[name]
@@ -110,6 +118,10 @@ class TallyDelta:
         self.duplicates_found(other.duplicates, other.first_duplicate_at)
         self.keys.update(other.keys)
         self.vote(other.pattern_candidate, other.pattern_lead)
+
+    def channel_added(self, channel: str) -> None:
+        """Every respondent of this delta came through `channel` (an import's file)."""
+        self.keys[(KeyedTally.Kind.CHANNEL, channel)] += self.respondents
 
     def duplicates_found(self, count: int, first: datetime | None) -> None:
         """`count` more responses are duplicates (see duplicate_change), the first filled in at `first`."""

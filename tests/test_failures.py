@@ -28,8 +28,8 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
     def writer_losing_the_server(**kwargs):
         with open_writer(**kwargs) as write:
 
-            def write_then_lose_the_server(rows, texts, hashes):
-                write(rows, texts, hashes)  # the file's rows are on their way into the table...
+            def write_then_lose_the_server(rows, texts, hashes, themes):
+                write(rows, texts, hashes, themes)  # the file's rows are on their way into the table...
                 pid = connection.connection.info.backend_pid
                 settings = connection.settings_dict
                 with psycopg.connect(
@@ -41,7 +41,7 @@ def test_a_connection_lost_during_an_import_stores_nothing_and_the_next_run_impo
                     autocommit=True,
                 ) as admin:
                     admin.execute("SELECT pg_terminate_backend(%s)", [pid])  # ...when the server drops the session
-                write(rows, texts, hashes)
+                write(rows, texts, hashes, themes)
 
             yield write_then_lose_the_server
 

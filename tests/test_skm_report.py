@@ -147,6 +147,7 @@ def test_the_xlsx_recap_stores_numbers_as_numbers(small_period, tmp_path):
         "Pendidikan",
         "Pekerjaan",
         "Rencana Tindak Lanjut",
+        "Saran per Unsur",
     ]
     rekap = workbook["Rekap"]
     header = [c.value for c in rekap[1]]

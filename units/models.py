@@ -104,6 +104,11 @@ AUDIT_ACTION_LABELS = {
     "saran_ditangani": _("Suggestion marked as handled"),
     "saran_dibuka": _("Suggestion marked as open again"),
     "privasi_ubah": _("Privacy notice changed"),
+    "loket_tambah": _("Counter device added"),
+    "loket_kode": _("Counter device pairing code issued"),
+    "loket_pasang": _("Counter device paired"),
+    "loket_cabut": _("Counter device revoked"),
+    "saran_tema_ubah": _("Suggestion theme rules changed"),
 }
 
 # Actions whose detail starts with a code and ": " ("burst: catatan"), with the labels of those

@@ -12,7 +12,7 @@ from reports.models import PeriodSnapshot
 from reports.selectors.demographics import demographics
 from reports.selectors.flags import period_flags
 from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
-from reports.selectors.results import UNSUR_CODES, city_result, unit_results
+from reports.selectors.results import CHANNELS, UNSUR_CODES, city_result, unit_results
 from reports.selectors.rollups import rollups
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
@@ -84,6 +84,8 @@ def report_data(*, period: Period, unit: Unit | None = None, live: bool = False)
                 **_rounded_figures(r.unsur_rounded, r.ikm_rounded, r.kategori),
                 "collection_period": r.collection_period,
                 "method": r.metode,
+                # Respondents per channel (every channel, 0 when none), counted as they are stored.
+                "channels": {value: r.channels.get(value, 0) for value in CHANNELS},
                 # What the unit chose; until it chooses, the portal's proposal (the three lowest).
                 "priorities": [p.unsur.kode for p in chosen[r.unit_id]]
                 if r.unit_id in chosen

@@ -12,6 +12,7 @@ from reports.documents.cells import WRAP, add_filter, set_cell, write_header
 from reports.models import TindakLanjut
 from reports.selectors.demographics import DEMOGRAPHIC_TITLES
 from reports.selectors.results import UNSUR_CODES
+from reports.selectors.saran_tema import saran_rows
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
 from surveys.selectors.unsur import unsur_list
@@ -37,7 +38,8 @@ REKAP_HEADER = (
 
 def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Period | None = None) -> None:
     """The Excel recap: sheet "Rekap" (the BAB III table and the city row), one sheet per
-    demographic and, with `rencana_of`, the period's follow-up plans and the previous plan's realization."""
+    demographic and, with `rencana_of`, the period's follow-up plans, its suggestions per unsur and
+    the previous plan's realization."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Rekap"
@@ -100,6 +102,7 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Per
     if rencana_of is not None:
         codes = {unit["code"] for unit in data["units"]}
         _write_rencana(workbook.create_sheet("Rencana Tindak Lanjut"), rencana_of, codes)
+        _write_saran(workbook.create_sheet("Saran per Unsur"), rencana_of, codes)
         before = previous_period(rencana_of)
         if before is not None:
             _write_rencana(workbook.create_sheet("Realisasi"), before, codes)
@@ -161,6 +164,19 @@ def _write_rencana(sheet: Worksheet, period: Period, unit_codes: set[str]) -> No
             elif column in _RENCANA_TEXT_COLUMNS:
                 cell.alignment = WRAP
     add_filter(sheet, len(RENCANA_HEADER), row)
+
+
+SARAN_HEADER = ("Kode", "Unit", "Unsur", "Nama Unsur", "Keluhan", "Usul")
+
+
+def _write_saran(sheet: Worksheet, period: Period, unit_codes: set[str]) -> None:
+    """One row per unit and unsur its respondents' suggestions speak of (surveys.saran_tema)."""
+    write_header(sheet, SARAN_HEADER, (10, 40, 7, 26, 10, 10), freeze="C2")
+    row = 1
+    for row, values in enumerate(saran_rows(period=period, unit_codes=unit_codes), start=2):
+        for column, value in enumerate(values, start=1):
+            set_cell(sheet, row, column, value, decimals=0 if column >= 5 else None)
+    add_filter(sheet, len(SARAN_HEADER), row)
 
 
 _RENCANA_TEXT_COLUMNS = {

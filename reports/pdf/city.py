@@ -46,6 +46,7 @@ from reports.selectors.demographics import demographics
 from reports.selectors.quality_notes import quality_notes
 from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisasi_by_unit
 from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
+from reports.selectors.saran_tema import PrioritasVsKeluhan, priorities_vs_complaints
 from reports.selectors.signing import (
     report_front_matter,
     report_snapshot,
@@ -58,6 +59,7 @@ from skm_portal.pdf import render_pdf
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
 from surveys.selectors.unsur import unsur_list
+from units.models import Unit
 
 UNDATED = "…………………… 20……"
 BAIK_LOWER_BOUND = next(k.lower_bound for k in skm.KATEGORI_TABLE if k.grade == "B")
@@ -223,6 +225,13 @@ def _conclusions(results: list[UnitResult], rows: list[CityReportRow], labels: d
     }
 
 
+def _priorities_vs_complaints(period: Period, results: list[UnitResult]) -> list[PrioritasVsKeluhan]:
+    units = list(Unit.objects.filter(pk__in=[r.unit_id for r in results]).order_by("kode"))
+    return priorities_vs_complaints(
+        period=period, prioritas=prioritas_by_unit(period=period, units=units), units=units
+    )
+
+
 def city_report_context(
     *, period: Period, public_edition: bool = True, progress: Progress | None = None
 ) -> dict[str, Any]:
@@ -269,6 +278,8 @@ def city_report_context(
         **_conclusions(results, rows, labels),
         # The internal edition adds the annex "Catatan kualitas data"; the public one leaves it out.
         "quality": None if public_edition else quality_notes(period=period, results=all_results),
+        # ...and, beside each unit's priorities, the unsur its respondents complained about most.
+        "prioritas_keluhan": None if public_edition else _priorities_vs_complaints(period, results),
         "wide_interval": settings.SKM_WIDE_INTERVAL,
         "snapshot": snapshot,
     }

@@ -8,7 +8,7 @@ from fractions import Fraction
 from django.utils import timezone
 
 from reports.flags import Flag
-from reports.selectors.demographics import DemographicRow, demographics
+from reports.selectors.demographics import DemographicRow, demographics_of, keyed_counts
 from reports.selectors.flags import period_flags, unit_flags
 from reports.selectors.rencana import (
     city_realisasi,
@@ -28,7 +28,8 @@ from reports.selectors.results import (
     unit_results,
 )
 from reports.selectors.rollups import Rollup, rollup_of
-from surveys.models import Period
+from reports.selectors.saran_tema import TemaUnsur, unit_themes
+from surveys.models import KeyedTally, Period
 from surveys.selectors.periods import previous_period
 from surveys.selectors.responses import SaranPage, saran_of_unit
 from units.models import Unit
@@ -50,6 +51,7 @@ class UnitDashboard:
     flags: list[Flag]  # with their reviews
     rollup: Rollup | None  # when the unit has children
     sub_units: list[UnitResult]  # every child unit, by code, with or without responses
+    suara: list[TemaUnsur]  # "Suara responden": the suggestions' themes per unsur
 
     @property
     def ikm_change(self) -> Fraction | None:
@@ -69,19 +71,25 @@ def unit_dashboard(*, unit: Unit, period: Period, before: Period | None, saran_q
     previous = by_period[before.pk][0] if before is not None else None
     chosen = prioritas_of_unit(unit=unit, periods=periods)
     previous_rencana = chosen.get(before.pk, []) if before is not None else []
+    keyed = keyed_counts(period=period, units=[unit])  # the profile and the filling durations
+    saran = saran_of_unit(unit=unit, period=period, query=saran_query, shown=SARAN_SHOWN)
     return UnitDashboard(
         result=result,
         previous=previous,
         previous_period=before,
         distribution=answer_distribution(result),
-        demographics=demographics(period=period, units=[unit]),
+        demographics=demographics_of(keyed),
         prioritas=chosen.get(period.pk, []),
         previous_rencana=previous_rencana,
         realisasi=realisasi_of(previous_rencana),
-        saran=saran_of_unit(unit=unit, period=period, query=saran_query, shown=SARAN_SHOWN),
-        flags=unit_flags(period=period, result=result, previous=(before, previous)),
+        saran=saran,
+        flags=unit_flags(
+            period=period, result=result, previous=(before, previous), durations=keyed[KeyedTally.Kind.DURASI]
+        ),
         rollup=rollup_of(unit=unit, children=children) if children else None,
         sub_units=children,
+        # Examples from the newest suggestions already read, unless a search narrowed them.
+        suara=unit_themes(period=period, unit=unit, previous=before, newest=None if saran_query else saran.items),
     )
 
 

@@ -27,9 +27,8 @@ class DemographicRow:
     percent: Fraction  # of all respondents, unrounded
 
 
-def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict[str, list[DemographicRow]]:
-    """Respondents by age band, sex, education and occupation, in the report's order: one query
-    over the units' profile tallies (surveys.models.KeyedTally)."""
+def keyed_counts(*, period: Period, units: Iterable[Unit] | None = None) -> dict[str, dict[str, int]]:
+    """The units' keyed tallies (surveys.models.KeyedTally) added up, by kind and value: one query."""
     tallies = KeyedTally.objects.filter(period=period)
     if units is not None:
         tallies = tallies.filter(unit__in=list(units))
@@ -38,6 +37,17 @@ def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict
         tallies.values_list("kind", "value").annotate(n=Sum("count")).values_list("kind", "value", "n")
     ):
         counts[kind][value] = count
+    return counts
+
+
+def demographics(*, period: Period, units: Iterable[Unit] | None = None) -> dict[str, list[DemographicRow]]:
+    """Respondents by age band, sex, education and occupation, in the report's order: one query
+    over the units' profile tallies."""
+    return demographics_of(keyed_counts(period=period, units=units))
+
+
+def demographics_of(counts: dict[str, dict[str, int]]) -> dict[str, list[DemographicRow]]:
+    """demographics from keyed_counts already read."""
     labels = {
         "umur": [(label, label) for label, _low, _high in KELOMPOK_UMUR],
         "jenis_kelamin": list(Sex.choices),

@@ -15,10 +15,10 @@ from fractions import Fraction
 from django.conf import settings
 
 from reports import skm
-from reports.flags import BURST, DUPLICATE, IKM_CHANGE, OVER_POPULATION, UNIFORM_ANSWERS, Flag, band
+from reports.flags import BURST, DUPLICATE, IKM_CHANGE, OVER_POPULATION, TOO_FAST, UNIFORM_ANSWERS, Flag, band
 from reports.models import FlagReview
 from reports.selectors.results import UnitResult, unit_results
-from surveys.models import UNSUR_FIELDS, BurstTally, Period, Response
+from surveys.models import UNSUR_FIELDS, BurstTally, KeyedTally, Period, Response
 from surveys.selectors.periods import previous_period
 from units.models import Unit
 
@@ -32,11 +32,13 @@ def period_flags(
     period: Period,
     results: list[UnitResult],
     previous: tuple[Period | None, list[UnitResult]] | None = None,
+    durations: dict[int, dict[str, int]] | None = None,
 ) -> dict[int, list[Flag]]:
     """Every flag of the units in `results` for the period, by unit id, with their reviews.
 
     `previous`: the previous period (None: there is none) and these units' results in it, when
-    already read (else they are read here)."""
+    already read (else they are read here); `durations`: the units' tallied filling durations
+    (value: seconds, count), when already read."""
     unit_ids = {r.unit_id for r in results}
     found: list[Flag] = [
         *_bursts(period, unit_ids),
@@ -44,6 +46,7 @@ def period_flags(
         *_over_population(results),
         *_uniform_answers(period, results),
         *_ikm_changes(period, results, previous),
+        *_too_fast(period, unit_ids, durations),
     ]
     if not found:
         return {}  # nothing to review
@@ -59,13 +62,19 @@ def period_flags(
 
 
 def unit_flags(
-    *, period: Period, result: UnitResult, previous: tuple[Period | None, UnitResult | None] | None = None
+    *,
+    period: Period,
+    result: UnitResult,
+    previous: tuple[Period | None, UnitResult | None] | None = None,
+    durations: dict[str, int] | None = None,
 ) -> list[Flag]:
-    """The unit's flags; `previous`: the previous period and the unit's result in it, if already read."""
+    """The unit's flags; `previous`: the previous period and the unit's result in it, `durations`:
+    its tallied filling durations, if already read."""
     if previous is not None:
         before, earlier = previous
         previous = (before, [earlier] if earlier is not None else [])
-    return period_flags(period=period, results=[result], previous=previous).get(result.unit_id, [])
+    known = {result.unit_id: durations} if durations is not None else None
+    return period_flags(period=period, results=[result], previous=previous, durations=known).get(result.unit_id, [])
 
 
 def _bursts(period: Period, unit_ids: set[int]) -> Iterable[Flag]:
@@ -96,6 +105,29 @@ def _bursts(period: Period, unit_ids: set[int]) -> Iterable[Flag]:
                 "hashes": sorted(b.client_hash[:8] for b in bursts),
             },
         )
+
+
+def _too_fast(period: Period, unit_ids: set[int], durations: dict[int, dict[str, int]] | None) -> Iterable[Flag]:
+    """Units with SKM_FLAG_TOO_FAST_MIN_RESPONSES responses or more (any channel) filled in under
+    SKM_FLAG_TOO_FAST_SECONDS, from the form shown to the form sent: nine questions and the
+    profile are not read that fast. Reads the durations tallied to the second (a few rows a unit)."""
+    floor, minimum = settings.SKM_FLAG_TOO_FAST_SECONDS, settings.SKM_FLAG_TOO_FAST_MIN_RESPONSES
+    if durations is None:
+        rows = KeyedTally.objects.filter(period=period, kind=KeyedTally.Kind.DURASI, count__gt=0)
+        if len(unit_ids) <= _LISTED_UNITS:
+            rows = rows.filter(unit_id__in=unit_ids)
+        tallied = rows.values_list("unit_id", "value", "count")
+    else:
+        tallied = [(unit_id, value, count) for unit_id, counts in durations.items() for value, count in counts.items()]
+    fast: dict[int, list[tuple[int, int]]] = {}
+    for unit_id, value, count in tallied:
+        if unit_id in unit_ids and count > 0 and int(value) < floor:
+            fast.setdefault(unit_id, []).append((int(value), count))
+    for unit_id, durations in sorted(fast.items()):
+        count = sum(n for _seconds, n in durations)
+        if count >= minimum:
+            facts = {"count": count, "seconds": floor, "fastest": min(durations)[0], "band": count // minimum}
+            yield Flag(TOO_FAST, unit_id, facts)
 
 
 def _duplicates(results: list[UnitResult]) -> Iterable[Flag]:

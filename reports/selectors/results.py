@@ -9,7 +9,7 @@ on the same sums, with the same results.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 from functools import cached_property
@@ -21,12 +21,41 @@ from django.utils.dateparse import parse_datetime
 
 from reports import skm, stats
 from reports.tanggal import collection_window
-from surveys.models import ANSWER_COUNT_FIELDS, UNSUR_FIELDS, Period, UnitPeriod, UnitTally
+from surveys.models import ANSWER_COUNT_FIELDS, UNSUR_FIELDS, KeyedTally, Period, Response, UnitPeriod, UnitTally
 from units.models import Unit
 
 UNSUR_CODES = tuple(f.upper() for f in UNSUR_FIELDS)
 # The IKM on the 25..100 scale is (sum of the nine answer sums) x 25 / (9 x respondents).
 _IKM_FACTOR = Fraction(skm.SCALE, skm.UNSUR_COUNT)
+
+
+CHANNELS = tuple(Response.Channel.values)  # once: the enum builds the list on every access
+# The report's names of the ways a questionnaire is answered, by channel. An imported file says
+# nothing of how it was collected: its rows count under the unit's declared method.
+CHANNEL_METHODS = {
+    Response.Channel.ONLINE: "Kuesioner Online",
+    Response.Channel.KIOSK: "Kuesioner Elektronik (loket)",
+    Response.Channel.PAPER: "Kuesioner Manual",
+}
+
+
+def methods_text(counted: dict[str, int]) -> str:
+    """The ways respondents answered, each with its share (rounded half up) when more than one:
+    "Kuesioner Online 60 %, Kuesioner Elektronik (loket) 40 %"; "" for none."""
+    counted = {label: n for label, n in counted.items() if n}
+    if len(counted) <= 1:
+        return next(iter(counted), "")
+    total = sum(counted.values())
+    return ", ".join(f"{label} {(200 * n + total) // (2 * total)} %" for label, n in counted.items())
+
+
+def city_methods(results: Iterable[UnitResult]) -> str:
+    """methods_text of every unit's respondents together (a dashboard's line)."""
+    counted: dict[str, int] = {}
+    for result in results:
+        for label, n in result.method_counts.items():
+            counted[label] = counted.get(label, 0) + n
+    return methods_text(counted)
 
 
 @dataclass(frozen=True)
@@ -49,6 +78,8 @@ class UnitResult:
     first_duplicate_at: datetime | None = None
     pattern_candidate: str = ""
     pattern_lead: int = 0
+    # Respondents per channel (surveys.models.Response.Channel values, those with some).
+    channels: dict[str, int] = field(default_factory=dict, compare=False)
 
     # Computed once per result (exact fractions are not free and templates ask several times);
     # cached_property writes the instance dict, which a frozen dataclass allows.
@@ -120,6 +151,21 @@ class UnitResult:
             return ()
         ranked = sorted(zip(self.answer_sums, UNSUR_CODES, strict=True))
         return tuple(code for _value, code in ranked[:3])
+
+    @property
+    def method_counts(self) -> dict[str, int]:
+        """Respondents by the report's name of the way they answered (CHANNEL_METHODS)."""
+        counted: dict[str, int] = {}
+        for channel, n in self.channels.items():
+            label = CHANNEL_METHODS.get(channel, self.metode)
+            counted[label] = counted.get(label, 0) + n
+        return counted
+
+    @property
+    def metode_mix(self) -> str:
+        """The report's "Metode SKM": the ways the responses came in, from the data (methods_text);
+        the unit's declared method while nothing is counted."""
+        return methods_text(self.method_counts) or self.metode
 
     @property
     def collection_period(self) -> str | None:
@@ -211,6 +257,7 @@ def _results_query(
         **{name: f"t.{quote(name)}" for name in _TALLY_COLUMNS},
         **{f"sum_{name}": total for name, total in zip(UNSUR_FIELDS, sums, strict=True)},
         **({name: f"t.{quote(name)}" for name in ANSWER_COUNT_FIELDS} if counts else {}),
+        **{f"channel_{value}": _channel_count(value) for value in CHANNELS},
     }  # fmt: skip
     in_periods = ", ".join(["%s"] * len(periods))
     params: list[Any] = [*periods]
@@ -232,6 +279,16 @@ def _results_query(
         f"WHERE p.id IN ({in_periods}) AND {where} ORDER BY u.kode"
     )
     return list(selected), sql, params
+
+
+def _channel_count(value: str) -> str:
+    """The unit's respondents through one channel (its KeyedTally row, found by the unique index);
+    the values are the code's own choices, never typed text."""
+    table = connection.ops.quote_name(KeyedTally._meta.db_table)
+    return (
+        f"(SELECT k.count FROM {table} k WHERE k.period_id = p.id AND k.unit_id = u.id "
+        f"AND k.kind = '{KeyedTally.Kind.CHANNEL}' AND k.value = '{value}')"
+    )
 
 
 def _moment(value: Any) -> datetime | None:
@@ -257,6 +314,7 @@ def _result(row: dict[str, Any]) -> UnitResult:
         square_sum=row["answer_square_sum"], counts=counts, duplicates=row["duplicates"],
         first_duplicate_at=_moment(row["first_duplicate_at"]), pattern_candidate=row["pattern_candidate"],
         pattern_lead=row["pattern_lead"],
+        channels={value: row[f"channel_{value}"] for value in CHANNELS if row[f"channel_{value}"]},
     )  # fmt: skip
 
 

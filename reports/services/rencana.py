@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from reports.models import KatalogTindakLanjut, PrioritasUnsur, TindakLanjut
 from surveys.models import Period, Unsur
+from surveys.saran_tema import UNSUR_KODE
 from surveys.services.periods import period_held
 from units.models import Unit
 from units.services.audit import audit_record
@@ -72,8 +73,11 @@ def tindak_lanjut_add(
     katalog: KatalogTindakLanjut | None,
     target: date,
     penanggung_jawab: str,
+    tema_unsur: str = "",
 ) -> TindakLanjut:
     _ensure_rencana_editable(prioritas.period)
+    if tema_unsur and tema_unsur not in UNSUR_KODE:
+        raise ValidationError(_("Unknown service element."))
     if katalog is not None:
         if katalog.unsur_id != prioritas.unsur_id:
             raise ValidationError(_("That catalog action belongs to another service element."))
@@ -88,6 +92,7 @@ def tindak_lanjut_add(
         katalog=katalog,
         target=target,
         penanggung_jawab=penanggung_jawab.strip(),
+        tema_unsur=tema_unsur,
     )
     audit_record(
         user=user,

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from reports.forms import CityDashboardForm, FlagReviewForm, PeriodChoiceForm, UnitDashboardForm
 from reports.selectors.dashboards import CityRow, city_dashboard, unit_dashboard
+from reports.selectors.results import city_methods
+from reports.selectors.saran_tema import city_themes
 from reports.services.flag_reviews import flag_review
 from reports.skm import round_half_up
 from surveys.access import response_for_user
@@ -48,7 +50,7 @@ def _chosen_period(form: PeriodChoiceForm, periods: list[Period]) -> Period | No
         raise Http404("unknown period")
     kode = form.cleaned_data.get("periode")
     if not kode:
-        return period_shown_first()
+        return period_shown_first(periods)
     chosen = next((p for p in periods if p.kode == kode), None)
     if chosen is None:
         raise Http404("unknown period")
@@ -182,6 +184,8 @@ def city_dashboard_view(request: HttpRequest) -> HttpResponse:
         "order": order,
         "columns": CITY_COLUMNS,
         "lists": lists,
+        "saran_per_unsur": city_themes(period=period),
+        "methods": city_methods(row.result for row in rows),
     }
     return render(request, "reports/city_dashboard.html", context)
 

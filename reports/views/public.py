@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -10,6 +11,7 @@ from reports.selectors.public_results import SORTS, listed_units, listing_from, 
 from reports.selectors.rencana import rencana_publik
 from reports.selectors.results import city_result, unit_results
 from reports.selectors.rollups import rollups
+from reports.selectors.saran_tema import public_themes
 from surveys.models import Period
 from units.models import Unit
 
@@ -43,11 +45,16 @@ def public_results(request: HttpRequest, periode_kode: str | None = None) -> Htt
 
 def public_rencana(request: HttpRequest, periode_kode: str, unit_kode: str) -> HttpResponse:
     """The follow-up page "Kami mendengar, kami bertindak": a unit's result of a locked period, its
-    priorities, its plan and how far each action got. Suggestions are never shown; evidence only where
-    the unit chose to."""
+    priorities, its plan and how far each action got. Suggestions are never shown, only the unsur
+    most written about, from SKM_SARAN_TEMA_MIN suggestions up; evidence only where the unit chose to."""
     period = get_object_or_404(Period, kode=periode_kode, status=Period.Status.LOCKED)
     unit = get_object_or_404(Unit, kode=unit_kode)
-    context = {"period": period, "unit": unit, "f": rencana_publik(unit=unit, period=period)}
+    context = {
+        "period": period,
+        "unit": unit,
+        "f": rencana_publik(unit=unit, period=period),
+        "tema": public_themes(period=period, unit=unit, minimum=settings.SKM_SARAN_TEMA_MIN),
+    }
     return render(request, "reports/public_rencana.html", context)
 
 

@@ -14,6 +14,7 @@ from reports.access import tindak_lanjut_for_user
 from reports.forms import PrioritasForm, RealisasiForm, TindakLanjutForm
 from reports.models import PrioritasUnsur
 from reports.selectors.results import unit_results
+from reports.selectors.saran_tema import most_complained_of_unit, top_phrases
 from reports.services.realisasi import BUKTI_MAX_BYTES, realisasi_open, realisasi_record
 from reports.services.rencana import prioritas_set, tindak_lanjut_add, tindak_lanjut_delete
 from reports.views.dashboards import unit_dashboard_url
@@ -44,7 +45,14 @@ def prioritas_view(request: HttpRequest, unit_kode: str, periode_kode: str) -> H
             messages.success(request, _("Priority elements saved."))
             return redirect("reports:rencana", unit_kode=unit.kode, periode_kode=period.kode)
     values = [(u.kode, u.label_singkat, v) for u, v in zip(unsur, result.unsur or [None] * len(unsur), strict=True)]
-    context = {"unit": unit, "period": period, "form": form, "confirmed": bool(chosen), "values": values}
+    context = {
+        "unit": unit,
+        "period": period,
+        "form": form,
+        "confirmed": bool(chosen),
+        "values": values,
+        "complained": most_complained_of_unit(period=period, unit=unit),
+    }
     return render(request, "reports/prioritas.html", context)
 
 
@@ -67,13 +75,16 @@ def rencana_view(request: HttpRequest, unit_kode: str, periode_kode: str) -> Htt
                 katalog=form.cleaned_data["katalog"],
                 target=form.cleaned_data["target"],
                 penanggung_jawab=form.cleaned_data["penanggung_jawab"],
+                tema_unsur=form.cleaned_data["tema_unsur"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Action added to the plan."))
             return redirect("reports:rencana", unit_kode=unit.kode, periode_kode=period.kode)
-    context = {"unit": unit, "period": period, "prioritas": prioritas, "form": form}
+    # What respondents complained about in each priority's own words, beside its actions.
+    rows = [(p, top_phrases(period=period, unit=unit, unsur=p.unsur.kode, jenis=("keluhan",))) for p in prioritas]
+    context = {"unit": unit, "period": period, "prioritas": prioritas, "rows": rows, "form": form}
     return render(request, "reports/rencana.html", context)
 
 

@@ -50,6 +50,7 @@
     form.elements.submission_id.value = newId();
     setField("diisi_pada", "");
     setField("dikirim_pada", "");
+    setField("dibuka_pada", new Date().toISOString());  // the filling duration, on the clock of diisi_pada
   }
 
   // Posted as a page after all: it carries the device's clock now too (see survey-queue.js post).

@@ -7,12 +7,15 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from surveys.models import Period, Response, UnitPeriod
+from surveys.models import Period, Response, UnitPeriod, UnitTally
 from units.models import Unit
 
 
 def periods_newest_first() -> QuerySet[Period]:
-    return Period.objects.order_by("-tanggal_mulai")
+    """Every period, newest first, each with `answered`: whether it has responses (by its tallies: no
+    scan of the responses)."""
+    answered = UnitTally.objects.filter(period=OuterRef("pk"), respondents__gt=0)
+    return Period.objects.annotate(answered=Exists(answered)).order_by("-tanggal_mulai")
 
 
 def period_open_on(day: date | None = None) -> Period | None:
@@ -25,12 +28,10 @@ def period_open_on(day: date | None = None) -> Period | None:
     )
 
 
-def period_shown_first() -> Period | None:
-    """The period a dashboard opens on: the latest with responses, else the latest."""
-    return (
-        Period.objects.filter(responses__isnull=False).order_by("-tanggal_mulai").first()
-        or Period.objects.order_by("-tanggal_mulai").first()
-    )
+def period_shown_first(periods: list[Period]) -> Period | None:
+    """The period a dashboard opens on, of `periods` (periods_newest_first): the latest with
+    responses, else the latest."""
+    return next((p for p in periods if p.answered), None) or next(iter(periods), None)
 
 
 def previous_period(period: Period) -> Period | None:

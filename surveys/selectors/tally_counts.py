@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.db.models import F, IntegerField, Value
 from django.db.models.functions import Coalesce
 
 from surveys import models as current
@@ -41,8 +42,8 @@ def tallies_counted(*, period_id: int, response_model: Any = current.Response) -
     """Every unit's tallies of the period, counted from its responses (by unit id)."""
     deltas: dict[int, TallyDelta] = defaultdict(TallyDelta)
     units, contents, moments = array("q"), array("q"), array("q")
-    for unit_id, filled, content, values in _rows(response_model.objects.filter(period_id=period_id)):
-        deltas[unit_id].add(values, filled)
+    for unit_id, filled, content, channel, durasi, values in _rows(response_model.objects.filter(period_id=period_id)):
+        deltas[unit_id].add(values, filled, channel=channel, durasi=durasi)
         units.append(unit_id)
         contents.append(content)
         moments.append(epoch_microseconds(filled))
@@ -53,11 +54,15 @@ def tallies_counted(*, period_id: int, response_model: Any = current.Response) -
     return dict(deltas)
 
 
-def _rows(responses) -> Iterator[tuple[int, datetime, int, dict[str, Any]]]:
-    fields = ("unit_id", "filled", "content_hash", *RESPONSE_CONTENT_FIELDS)
-    rows = responses.annotate(filled=Coalesce("diisi_pada", "submitted_at")).order_by("pk").values_list(*fields)
-    for unit_id, filled, content, *values in rows.iterator(chunk_size=_CHUNK):
-        yield unit_id, filled, content, dict(zip(RESPONSE_CONTENT_FIELDS, values, strict=True))
+def _rows(responses) -> Iterator[tuple[int, datetime, int, str, int | None, dict[str, Any]]]:
+    # A migration's model from before the filling duration was kept counts none.
+    kept = any(field.name == "durasi_detik" for field in responses.model._meta.get_fields())
+    durasi = F("durasi_detik") if kept else Value(None, output_field=IntegerField())
+    fields = ("unit_id", "filled", "content_hash", "channel", "durasi", *RESPONSE_CONTENT_FIELDS)
+    rows = responses.annotate(filled=Coalesce("diisi_pada", "submitted_at"), durasi=durasi)
+    rows = rows.order_by("pk").values_list(*fields)
+    for unit_id, filled, content, channel, durasi, *values in rows.iterator(chunk_size=_CHUNK):
+        yield unit_id, filled, content, channel, durasi, dict(zip(RESPONSE_CONTENT_FIELDS, values, strict=True))
 
 
 def bursts_counted(*, period_id: int, response_model: Any = current.Response) -> list[Burst]:

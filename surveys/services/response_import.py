@@ -20,6 +20,7 @@ from surveys.models import RESPONSE_CONTENT_FIELDS, ImportBatch, Period, Respons
 from surveys.services.periods import period_held
 from surveys.services.response_rows import ResponseRowValidator, ValidRows
 from surveys.services.response_writer import responses_writer
+from surveys.services.saran_tema import FrameThemes, saran_rules_current
 from surveys.services.tallies import tallies_add
 from surveys.tallies import TallyColumns, content_hashes, duplicates_by_unit, epoch_microseconds, rows_tallies
 from units.models import Unit
@@ -76,6 +77,7 @@ def responses_import(
                 period=period, filename=filename[:255], sha256=digest, row_count=0, imported_by=user
             )
             counted = ImportTallies(period, batch.pk)
+            themes = FrameThemes(saran_rules_current())
             channel_value = Response.Channel(channel).value
             with responses_writer(period_id=period.pk, channel=channel_value, batch_id=batch.pk) as write:
                 for frame in frames.frames:
@@ -85,11 +87,14 @@ def responses_import(
                     texts = rows.texts()
                     hashes = content_hashes(texts)
                     counted.add(rows, hashes)
-                    write(rows, texts, hashes)
+                    write(rows, texts, hashes, themes.add(rows.unit_id.tolist(), texts[-1]))
                 if problems:
                     raise problems.failure()
                 counted.count_file()
+                for delta in counted.deltas.values():
+                    delta.channel_added(channel_value)
             counted.write()
+            themes.write(period.pk)
             batch.row_count = counted.respondents
             batch.save(update_fields=["row_count"])
             audit_record(user=user, action="impor", periode=period.kode, detail=f"{filename}: {batch.row_count}")

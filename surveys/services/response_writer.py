@@ -23,18 +23,22 @@ from surveys.models import RESPONSE_CONTENT_FIELDS, Response
 from surveys.services.response_rows import ValidRows
 
 # The columns written, in this order: the row's own, then the import's.
-_FIELDS = ("unit", "submitted_at", *RESPONSE_CONTENT_FIELDS, "content_hash", "period", "channel", "import_batch")
+_FIELDS = (
+    "unit", "submitted_at", *RESPONSE_CONTENT_FIELDS, "content_hash", "saran_unsur", "saran_jenis",
+    "period", "channel", "import_batch",
+)  # fmt: skip
 _SQLITE_BATCH = 2000
 _PIPE_DEPTH = 2  # encoded frames waiting for the database: memory stays a few frames whatever the file
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
-Write = Callable[[ValidRows, Sequence[Sequence[str]], np.ndarray], None]
+# Rows, their content texts, content hashes, and the suggestions' themes (unsur and kind columns).
+Write = Callable[[ValidRows, Sequence[Sequence[str]], np.ndarray, tuple[list[str], list[str]]], None]
 
 
 @contextmanager
 def responses_writer(*, period_id: int, channel: str, batch_id: int) -> Iterator[Write]:
-    """A function that writes validated rows (with their content texts, see ValidRows.texts, and
-    content hashes); everything written is stored once the block ends normally."""
+    """A function that writes validated rows (with their content texts, see ValidRows.texts, content
+    hashes and themes); everything written is stored once the block ends normally."""
     quote = connection.ops.quote_name
     table = quote(Response._meta.db_table)
     columns = ", ".join(quote(Response._meta.get_field(name).column) for name in _FIELDS)
@@ -42,22 +46,28 @@ def responses_writer(*, period_id: int, channel: str, batch_id: int) -> Iterator
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_FIELDS))})"
-            yield lambda rows, texts, hashes: _insert(cursor, sql, rows, texts, hashes, constants)
+            yield lambda rows, texts, hashes, themes: _insert(cursor, sql, rows, texts, hashes, themes, constants)
             return
         suffix = "".join(f"\t{value}" for value in constants) + "\n"
         # The raw COPY bypasses Django's cursor wrapper: translate driver errors as it would.
         copying = cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN")
         with connection.wrap_database_errors, copying as copy, _Pipe(copy.write) as send:
-            yield lambda rows, texts, hashes: send(_copy_text(rows, texts, hashes, suffix))
+            yield lambda rows, texts, hashes, themes: send(_copy_text(rows, texts, hashes, themes, suffix))
 
 
-def _copy_text(rows: ValidRows, texts: Sequence[Sequence[str]], hashes: np.ndarray, suffix: str) -> bytes:
+def _copy_text(
+    rows: ValidRows,
+    texts: Sequence[Sequence[str]],
+    hashes: np.ndarray,
+    themes: tuple[list[str], list[str]],
+    suffix: str,
+) -> bytes:
     """The rows in COPY's text format: tab-separated, special characters escaped in the free texts."""
     umur, sex, pendidikan, pekerjaan, jenis_layanan, *answers, saran = texts
     stamps = np.datetime_as_string(rows.filled_at, unit="us", timezone="UTC").tolist()
     columns = (
         rows.unit_id.astype(str).tolist(), stamps, umur, sex, pendidikan, pekerjaan, _escaped(jenis_layanan),
-        *answers, _escaped(saran), hashes.astype(str).tolist(),
+        *answers, _escaped(saran), hashes.astype(str).tolist(), *themes,
     )  # fmt: skip
     return "".join(["\t".join(row) + suffix for row in zip(*columns, strict=True)]).encode("utf-8")
 
@@ -70,14 +80,14 @@ def _escape(match: re.Match) -> str:
     return {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}[match.group()]
 
 
-def _insert(cursor, sql: str, rows: ValidRows, texts, hashes: np.ndarray, constants: tuple) -> None:
+def _insert(cursor, sql: str, rows: ValidRows, texts, hashes: np.ndarray, themes, constants: tuple) -> None:
     adapt = connection.ops.adapt_datetimefield_value  # SQLite compares times as text: the ORM's text
     stamps = [adapt(moment.replace(tzinfo=UTC)) for moment in rows.filled_at.astype(object)]
     umur, sex, pendidikan, pekerjaan, jenis_layanan, *_answers, saran = texts
     values = list(
         zip(
             rows.unit_id.tolist(), stamps, rows.umur.tolist(), sex, pendidikan, pekerjaan, jenis_layanan,
-            *rows.answers.T.tolist(), saran, hashes.tolist(), strict=True,
+            *rows.answers.T.tolist(), saran, hashes.tolist(), *themes, strict=True,
         )
     )  # fmt: skip
     for start in range(0, len(values), _SQLITE_BATCH):

@@ -5,7 +5,8 @@ One transaction, five statements on the normal path: a select that finds the ope
 holds it (so that locking waits for this insert), holds the unit (so that its submissions take
 turns: each sees the ones before it) and tells whether the submission id is already stored; the
 rate limit; the insert, which answers whether an identical response lies within the duplicate
-window and whether this device's recent responses may make a burst; the two tally upserts.
+window and whether this device's recent responses may make a burst; the two tally upserts; a
+sixth for a suggestion with a theme (surveys.services.saran_tema), whose tallies it adds to.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from surveys.exceptions import PeriodLocked, SubmissionRefused
 from surveys.models import Period, Response
 from surveys.services.bursts import burst_record
 from surveys.services.rate_limit import rate_limit_consume
+from surveys.services.saran_tema import SaranDelta, saran_analyse, saran_rules_current, saran_tallies_add
 from surveys.services.tallies import tallies_add
 from surveys.tallies import TallyDelta, content_hash, duplicate_change
 from units.models import Unit
@@ -39,6 +41,15 @@ class RateLimit:
 
 class RateLimited(Exception):
     """Too many questionnaires from this client for the unit: nothing was stored."""
+
+
+def filling_duration(*, opened: datetime | None, filled: datetime) -> int | None:
+    """Whole seconds from the form shown to the form sent, both by one clock; None when unknown or
+    impossible (shown after sent, or more than a day: a form left open says nothing of its filling)."""
+    if opened is None:
+        return None
+    seconds = (filled - opened).total_seconds()
+    return int(seconds) if 0 <= seconds <= 86400 else None
 
 
 def device_filling_time(*, filled: datetime | None, sent: datetime | None, now: datetime) -> datetime | None:
@@ -69,6 +80,8 @@ def response_submit(
     filled_at: datetime | None = None,
     sent_at: datetime | None = None,
     rate_limit: RateLimit | None = None,
+    opened_at: datetime | None = None,
+    device_id: int | None = None,
 ) -> tuple[Response, bool]:
     """Store one questionnaire; (response, created). A repeated submission id returns the first response.
 
@@ -80,6 +93,8 @@ def response_submit(
     must be open and contain it. The period is read and held in the transaction that inserts,
     so no response lands after locking has taken its snapshot. Raises SubmissionRefused or
     PeriodLocked with a message for the respondent, RateLimited when `rate_limit` has no token.
+    `opened_at` is when the form was shown, by the clock of `filled_at` (the server's without
+    it): their difference is kept as the filling duration. `device_id`: the kiosk that took it.
     """
     now = timezone.now()
     filled = device_filling_time(filled=filled_at, sent=sent_at, now=now) or now
@@ -93,8 +108,10 @@ def response_submit(
             % {"days": settings.SKM_OFFLINE_MAX_AGE_DAYS}
         )
     filled = min(filled, now)  # a clock slightly ahead is tolerated, never stored
+    durasi = filling_duration(opened=opened_at, filled=filled_at or now)
     day = timezone.localdate(filled)
     fingerprint = content_hash(answers)
+    saran = saran_analyse(answers.get("saran") or "", saran_rules_current())
     limited = False
     try:
         with transaction.atomic():
@@ -110,15 +127,18 @@ def response_submit(
             else:
                 response = Response(
                     unit=unit, period=check.period, submitted_at=now, diisi_pada=filled, submission_id=submission_id,
-                    client_hash=client_hash, channel=channel, content_hash=fingerprint, **answers,
+                    client_hash=client_hash, channel=channel, content_hash=fingerprint, device_id=device_id,
+                    durasi_detik=durasi, saran_unsur=saran.unsur, saran_jenis=saran.jenis, **answers,
                 )  # fmt: skip
                 found = _insert(response)
                 delta = TallyDelta()
-                delta.add(answers, filled)
+                delta.add(answers, filled, channel=channel, durasi=durasi)
                 window = timedelta(minutes=settings.SKM_FLAG_DUPLICATE_MINUTES)
                 before, after = found.identical_before, found.identical_after
                 delta.duplicates_found(*duplicate_change(filled, before, after, window))
                 tallies_add(period_id=check.period.pk, deltas={unit.pk: delta})
+                if saran.jenis:
+                    saran_tallies_add(period_id=check.period.pk, deltas={unit.pk: SaranDelta.of(saran)})
                 if found.burst and channel == Response.Channel.ONLINE:
                     burst_record(period_id=check.period.pk, unit_id=unit.pk, client_hash=client_hash)
     except IntegrityError:

@@ -14,6 +14,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -58,11 +59,9 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
         period = period_open_on()
         if not unit.aktif or period is None:
             return render(request, "surveys/closed.html", {"unit": unit})
-        form = QuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
+        form = QuestionnaireForm(initial={"submission_id": uuid.uuid4(), "dibuka_pada": timezone.now()}, **form_kwargs)
         return _questionnaire_page(request, unit, form)
-    answer = (
-        _JsonAnswer(unit) if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
-    )
+    answer = JsonAnswer() if "application/json" in request.headers.get("Accept", "") else _PageAnswer(request, unit)
     if upload_refused(request):
         return answer.too_large()
     form = QuestionnaireForm(request.POST, **form_kwargs)
@@ -85,6 +84,7 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
             client_hash=hashed,
             filled_at=form.cleaned_data["diisi_pada"],
             sent_at=form.cleaned_data["dikirim_pada"],
+            opened_at=form.cleaned_data["dibuka_pada"],
             rate_limit=RateLimit(
                 key=f"survei:{unit.pk}:{hashed}",
                 capacity=settings.SKM_SUBMISSIONS_PER_HOUR,
@@ -140,11 +140,9 @@ class _PageAnswer:
         return render(self.request, "400.html", status=413)
 
 
-class _JsonAnswer:
-    """The outcomes of a post from the page's script, which keeps the form queued until "ok" or "refused"."""
-
-    def __init__(self, unit: Unit):
-        self.unit = unit
+class JsonAnswer:
+    """The outcomes of a post from the page's script, which keeps the form queued until "ok" or
+    "refused" (the public questionnaire's and the kiosk's)."""
 
     def stored(self) -> HttpResponse:
         return JsonResponse({"status": "ok"})
@@ -154,8 +152,8 @@ class _JsonAnswer:
         message = _("These answers are incomplete or not valid and cannot be sent; please fill in the form again.")
         return JsonResponse({"status": "invalid", "message": message, "errors": errors}, status=400)
 
-    def refused(self, message: str, closed: bool = False) -> HttpResponse:
-        return JsonResponse({"status": "refused", "message": message}, status=409)
+    def refused(self, message: str, closed: bool = False, status: int = 409) -> HttpResponse:
+        return JsonResponse({"status": "refused", "message": message}, status=status)
 
     def too_large(self) -> HttpResponse:
         message = _("These answers are too large to be sent.")
