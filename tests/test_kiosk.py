@@ -9,6 +9,7 @@ import json
 import uuid
 from datetime import date, datetime, timedelta
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -234,6 +235,15 @@ def test_the_report_json_and_the_pdf_method_column_follow_the_stored_channels(re
     rows = {row.result.kode: row.result.metode_mix for row in city_report_context(period=period)["rows"]}
     # An import says nothing of how it was collected: it counts under the declared method.
     assert rows == {"UPP016": "Kuesioner Online 50 %, Kuesioner Elektronik (loket) 50 %", "UPP017": "Kuesioner Online"}
+    recap = tmp_path / "rekap.xlsx"
+    call_command(
+        "skm_report", "--period", period.kode, "--format", "xlsx", "--output", str(recap), stdout=io.StringIO()
+    )
+    sheet = openpyxl.load_workbook(recap, read_only=True).worksheets[0]
+    header, *lines = [list(line) for line in sheet.iter_rows(values_only=True)]
+    method = header.index("Metode SKM")
+    recap_methods = {line[2]: line[method] for line in lines if line[2] in ("UPP016", "UPP017")}
+    assert recap_methods == rows  # the Excel recap says what the PDF says
     KeyedTally.objects.filter(kind="channel").delete()
     rows = {row.result.kode: row.result.metode_mix for row in city_report_context(period=period)["rows"]}
     assert rows["UPP016"] == "Kuesioner Online"  # nothing counted: the declared method

@@ -11,7 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports.documents.cells import WRAP, add_filter, set_cell, write_header
 from reports.models import TindakLanjut
 from reports.selectors.demographics import DEMOGRAPHIC_TITLES
-from reports.selectors.results import UNSUR_CODES
+from reports.selectors.results import UNSUR_CODES, method_counts, methods_text
 from reports.selectors.saran_tema import saran_rows
 from surveys.models import Period
 from surveys.selectors.periods import previous_period
@@ -58,7 +58,9 @@ def write_report_xlsx(data: dict[str, Any], output: BinaryIO, *, rencana_of: Per
             unit["category"] or "",
             unit["grade"] or "",
             unit["respondents"],
-            unit["method"],
+            # The ways the responses came in, as the PDF's column (a locked period's older snapshot may
+            # have no channels: its declared method).
+            methods_text(method_counts(unit.get("channels", {}), unit["method"])) or unit["method"],
             ", ".join(names.get(code, code) for code in unit["priorities"]),
             unit["realization"],
         ]

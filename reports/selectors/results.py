@@ -39,6 +39,16 @@ CHANNEL_METHODS = {
 }
 
 
+def method_counts(channels: dict[str, int], declared: str) -> dict[str, int]:
+    """Respondents by the report's name of the way they answered (CHANNEL_METHODS), from their
+    counts by channel; `declared`: the unit's method, for the channels that do not say."""
+    counted: dict[str, int] = {}
+    for channel, n in channels.items():
+        label = CHANNEL_METHODS.get(channel, declared)
+        counted[label] = counted.get(label, 0) + n
+    return counted
+
+
 def methods_text(counted: dict[str, int]) -> str:
     """The ways respondents answered, each with its share (rounded half up) when more than one:
     "Kuesioner Online 60 %, Kuesioner Elektronik (loket) 40 %"; "" for none."""
@@ -154,12 +164,7 @@ class UnitResult:
 
     @property
     def method_counts(self) -> dict[str, int]:
-        """Respondents by the report's name of the way they answered (CHANNEL_METHODS)."""
-        counted: dict[str, int] = {}
-        for channel, n in self.channels.items():
-            label = CHANNEL_METHODS.get(channel, self.metode)
-            counted[label] = counted.get(label, 0) + n
-        return counted
+        return method_counts(self.channels, self.metode)
 
     @property
     def metode_mix(self) -> str:
