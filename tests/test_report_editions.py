@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from reports.models import FrontMatter, HistoricalIkm, ReportJob
 from reports.pdf.trend import city_trend
 from reports.services.report_texts import historical_ikm_add
-from tests.conftest import import_rows, response_row
+from tests.conftest import import_rows, pdf_text, response_row
 from tests.factories import PrioritasFactory, TindakLanjutFactory
 from tests.test_report_jobs import finished
 from units.models import AuditEvent, Unit
@@ -199,6 +199,10 @@ def test_a_unit_admin_is_not_asked_for_an_edition(unit_admin, period_2023_s2):
     assert 'name="public_edition"' not in page and 'name="confirm_internal"' not in page
     job = finished(make(unit_admin, kind="unit_pdf", period="2023-S2", unit="UPP017"))
     assert job.state == "done" and job.public_edition
+    # Named public, and public inside: no respondent's suggestion in it.
+    with job.file.open("rb") as stored:
+        words = pdf_text(stored.read())
+    assert "UPP017" in words and "SUM(A1)" not in words and "jahat.example" not in words
 
 
 def test_a_history_point_sent_twice_is_stored_once(city_admin):

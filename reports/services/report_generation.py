@@ -76,7 +76,7 @@ def report_content(job: ReportJob, *, progress: Callable[[str, int], None]) -> b
         return city_report_pdf(period=job.period, progress=progress, public_edition=job.public_edition)
     if job.kind == ReportJob.Kind.UNIT_PDF:
         progress(_("Making the PDF"), 50)
-        return unit_report_pdf(unit=job.unit, period=job.period)
+        return unit_report_pdf(unit=job.unit, period=job.period, public_edition=job.public_edition)
     buffer = io.BytesIO()
     progress(_("Collecting data"), 20)
     if job.kind == ReportJob.Kind.CITY_XLSX:
