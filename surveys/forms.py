@@ -17,6 +17,9 @@ from surveys.rules import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN, saran_problem
 from surveys.semesters import semester_dates
 
 HONEYPOT_FIELD = "website"
+# Hidden fields the page's script fills in by the device's clock (opened, sent by the respondent,
+# posted); a paper questionnaire has none.
+DEVICE_TIME_FIELDS = ("dibuka_pada", "diisi_pada", "dikirim_pada")
 
 
 class QuestionnaireForm(forms.Form):
@@ -110,11 +113,16 @@ class QuestionnaireForm(forms.Form):
             raise forms.ValidationError(problem)
         return saran
 
+    def hidden_fields_refused(self) -> bool:
+        """Whether a hidden field (the submission id, a device time) was missing or tampered with."""
+        return bool(self.errors.keys() & {"submission_id", *DEVICE_TIME_FIELDS})
+
     def renew_submission_id(self) -> None:
-        """A missing or tampered hidden field: give the re-rendered form a fresh id, no filling time, and say so."""
+        """A missing or tampered hidden field: give the re-rendered form a fresh id, no device times, and say so."""
         self.data = self.data.copy()
         self.data["submission_id"] = str(uuid.uuid4())
-        self.data["diisi_pada"] = self.data["dikirim_pada"] = ""
+        for name in DEVICE_TIME_FIELDS:
+            self.data[name] = ""
         self.add_error(None, _("The form was incomplete. Check your answers and send it again."))
 
     def is_bot(self) -> bool:
@@ -140,7 +148,7 @@ class PaperQuestionnaireForm(QuestionnaireForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in (HONEYPOT_FIELD, "diisi_pada", "dikirim_pada", "dibuka_pada"):
+        for name in (HONEYPOT_FIELD, *DEVICE_TIME_FIELDS):
             del self.fields[name]
 
     def _closing_layout(self) -> list:

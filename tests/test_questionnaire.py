@@ -111,6 +111,16 @@ def test_a_tampered_submission_id_gets_a_fresh_one_and_a_message(open_period, cl
     assert Response.objects.count() == 1
 
 
+def test_a_tampered_opening_time_is_cleared_and_the_form_sends_again(open_period, client):
+    response = client.post(questionnaire_url(), questionnaire_answers(dibuka_pada="bukan-waktu"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Formulir belum lengkap" in html
+    assert "bukan-waktu" not in html  # not offered again: the next send would fail the same way
+    fresh = re.search(r'name="submission_id" value="([^"]+)"', html)[1]
+    assert client.post(questionnaire_url(), questionnaire_answers(submission_id=fresh)).status_code == 302
+    assert Response.objects.count() == 1
+
+
 def test_every_missing_answer_is_named(open_period, client):
     data = questionnaire_answers(**{f"u{k}": None for k in range(1, 10)})
     response = client.post(questionnaire_url(), data)

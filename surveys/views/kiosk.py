@@ -217,7 +217,7 @@ class _PageAnswer:
         return redirect("surveys:kiosk_thanks")
 
     def invalid(self, form: QuestionnaireForm) -> HttpResponse:
-        if form.errors.keys() & {"submission_id", "diisi_pada", "dikirim_pada", "dibuka_pada"}:
+        if form.hidden_fields_refused():
             form.renew_submission_id()
         return _page(self.request, self.unit, self.device, form)
 

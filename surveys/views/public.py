@@ -123,7 +123,7 @@ class _PageAnswer:
         return redirect("surveys:thanks", unit_kode=self.unit.kode)
 
     def invalid(self, form: QuestionnaireForm) -> HttpResponse:
-        if form.errors.keys() & {"submission_id", "diisi_pada", "dikirim_pada"}:
+        if form.hidden_fields_refused():
             form.renew_submission_id()
         return _questionnaire_page(self.request, self.unit, form)
 

@@ -93,7 +93,7 @@ def paper_entry(request: HttpRequest, unit_kode: str) -> HttpResponse:
             else:
                 messages.success(request, _("Paper questionnaire saved. You can type in the next one."))
                 return redirect("surveys:paper_entry", unit_kode=unit.kode)
-        elif "submission_id" in form.errors:
+        elif form.hidden_fields_refused():
             form.renew_submission_id()
     else:
         form = PaperQuestionnaireForm(initial={"submission_id": uuid.uuid4()}, **form_kwargs)
