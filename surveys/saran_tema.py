@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from Sastrawi.Stemmer.Stemmer import Stemmer
@@ -117,15 +117,19 @@ class _WordSet:
         return word in self.words
 
 
+STEMS_KEPT = 50_000  # distinct words: far more than a city's suggestions use, a few MB at most
+
+
 @cache
 def _stemmer() -> Stemmer:
     return Stemmer(_WordSet(StemmerFactory().get_words()))
 
 
-@cache
+@lru_cache(maxsize=STEMS_KEPT)
 def stem(word: str) -> str:
     """Sastrawi's stem of one normalized word; cached: suggestions repeat their words, and each
-    stem tries many affix combinations against the dictionary."""
+    stem tries many affix combinations against the dictionary. Bounded: the words come from the
+    public and from imported files."""
     if not word.isalpha():  # "50rb", "sp4n": Sastrawi would cut digits off
         return word
     return _stemmer().stem(word) or word

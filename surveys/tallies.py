@@ -108,17 +108,6 @@ class TallyDelta:
         self.first_filled_at = first if self.first_filled_at is None else min(self.first_filled_at, first)
         self.last_filled_at = last if self.last_filled_at is None else max(self.last_filled_at, last)
 
-    def merge(self, other: TallyDelta) -> None:
-        """Add what other responses of the same unit bring."""
-        self.respondents += other.respondents
-        self.answer_counts = [a + b for a, b in zip(self.answer_counts, other.answer_counts, strict=True)]
-        self.answer_square_sum += other.answer_square_sum
-        if other.first_filled_at is not None:
-            self.span(other.first_filled_at, other.last_filled_at)
-        self.duplicates_found(other.duplicates, other.first_duplicate_at)
-        self.keys.update(other.keys)
-        self.vote(other.pattern_candidate, other.pattern_lead)
-
     def channel_added(self, channel: str) -> None:
         """Every respondent of this delta came through `channel` (an import's file)."""
         self.keys[(KeyedTally.Kind.CHANNEL, channel)] += self.respondents
@@ -165,7 +154,8 @@ class TallyColumns:
         )  # fmt: skip
 
     def merged(self, other: TallyColumns) -> TallyColumns:
-        """Both together, as TallyDelta.merge would have them (self's vote first)."""
+        """Both together: the figures of their responses added up, the votes merged (merged_vote,
+        self's vote first)."""
         units = np.union1d(self.units, other.units)
         mine, theirs = np.searchsorted(units, self.units), np.searchsorted(units, other.units)
 

@@ -147,7 +147,8 @@ class ImportTallies:
         units = list(Unit.objects.select_for_update(no_key=True).filter(pk__in=list(self.deltas)).order_by("pk"))
         earlier = UnitTally.objects.filter(period=self.period, unit__in=units, respondents__gt=0)
         earlier_units = list(earlier.values_list("unit_id", flat=True))
-        found = {unit: figures for unit, figures in self.own_duplicates.items() if unit not in set(earlier_units)}
+        known = set(earlier_units)
+        found = {unit: figures for unit, figures in self.own_duplicates.items() if unit not in known}
         if earlier_units:
             stored = (
                 Response.objects.filter(period=self.period, unit_id__in=earlier_units)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -157,7 +157,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
         device = _device(request)
     except KioskRefused as error:
         if wants_json:
-            return JsonResponse({"status": "refused", "message": str(error)}, status=403)
+            return JsonAnswer().refused(str(error), status=403)
         return _refused_page(request, str(error))
     found = questionnaire_unit(device.unit_kode)
     if found is None:
