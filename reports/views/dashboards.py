@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +24,13 @@ from surveys.access import response_for_user
 from surveys.exceptions import PeriodLocked
 from surveys.forms import UnitPeriodForm
 from surveys.models import Period, UnitPeriod
-from surveys.selectors.periods import period_shown_first, periods_newest_first, previous_in, unit_period_setting
+from surveys.selectors.periods import (
+    period_shown_first,
+    period_with_kode,
+    periods_newest_first,
+    previous_in,
+    unit_period_setting,
+)
 from surveys.selectors.unsur import unsur_list
 from surveys.services.periods import unit_period_update
 from surveys.services.saran import saran_mark_handled
@@ -43,15 +51,19 @@ def workspace_home(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:unit_list")
 
 
-def _chosen_period(form: PeriodChoiceForm, periods: list[Period]) -> Period | None:
-    """The period of `?periode=` (one of `periods`, every period), else the one a dashboard opens
-    on; 404 for one that does not exist."""
+def _chosen_period(
+    form: PeriodChoiceForm,
+    periods: list[Period],
+    shown_first: Callable[[list[Period]], Period | None] = period_shown_first,
+) -> Period | None:
+    """The period of `?periode=` (one of `periods`, every period), else `shown_first` of them (the
+    one a dashboard opens on); 404 for one that does not exist."""
     if not form.is_valid() and "periode" in form.errors:
         raise Http404("unknown period")
     kode = form.cleaned_data.get("periode")
     if not kode:
-        return period_shown_first(periods)
-    chosen = next((p for p in periods if p.kode == kode), None)
+        return shown_first(periods)
+    chosen = period_with_kode(periods, kode)
     if chosen is None:
         raise Http404("unknown period")
     return chosen
@@ -155,12 +167,7 @@ def _sorted_rows(rows: list[CityRow], order: str) -> list[CityRow]:
 def city_dashboard_view(request: HttpRequest) -> HttpResponse:
     periods = list(periods_newest_first())
     query = CityDashboardForm(request.GET)
-    if not query.is_valid() and "periode" in query.errors:
-        raise Http404("unknown period")
-    kode = query.cleaned_data.get("periode")
-    period = next((p for p in periods if p.kode == kode), None) if kode else next(iter(periods), None)
-    if kode and period is None:
-        raise Http404("unknown period")
+    period = _chosen_period(query, periods, shown_first=lambda found: next(iter(found), None))  # the newest
     if period is None:
         return render(request, "reports/city_dashboard.html", {"periods": periods, "period": None})
     rows, city, city_realisasi = city_dashboard(period=period)

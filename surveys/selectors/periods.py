@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
@@ -26,6 +27,12 @@ def period_open_on(day: date | None = None) -> Period | None:
         .order_by("-tanggal_mulai")
         .first()
     )
+
+
+def period_with_kode(periods: Iterable[Period], kode: str) -> Period | None:
+    """The period of `periods` with this code, or None: compared in Python with a few periods'
+    codes, so that no typed text reaches a query."""
+    return next((p for p in periods if p.kode == kode), None)
 
 
 def period_shown_first(periods: list[Period]) -> Period | None:

@@ -22,6 +22,7 @@ from surveys.models import Period, Response
 from surveys.qr import poster_pdf, qr_png, qr_svg, survey_url
 from surveys.selectors.periods import (
     period_open_on,
+    period_with_kode,
     periods_newest_first,
     periods_with_respondents,
     writable_periods,
@@ -46,8 +47,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     """Every unit in reach, each with its dashboard one click away (for `?periode=`, if given)."""
     units = units_for_user(request.user).select_related("induk").order_by("kode")
     kode = request.GET.get("periode")
-    # Compared with the few periods' codes, so that no typed text reaches a query.
-    period = next((p for p in periods_newest_first() if p.kode == kode), None) if kode else None
+    period = period_with_kode(periods_newest_first(), kode) if kode else None
     if kode and period is None:
         raise Http404("unknown period")
     return render(request, "surveys/unit_list.html", {"units": units, "period": period})
