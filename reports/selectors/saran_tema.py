@@ -150,10 +150,13 @@ def unit_themes(
 def most_complained(*, period: Period, unit_ids: list[int]) -> tuple[str, int] | None:
     """The unsur with the most complaints among these units, with their number; None without any."""
     counts = {kode: k for kode, (k, _u, _p) in _counts(period, unit_ids).items() if k}
-    if not counts:
-        return None
-    kode = max(counts, key=lambda k: (counts[k], -int(k[1:])))
-    return kode, counts[kode]
+    kode = _most_complained(counts)
+    return None if kode is None else (kode, counts[kode])
+
+
+def _most_complained(complaints: dict[str, int]) -> str | None:
+    """The unsur with the most complaints (on a tie the lower code); None without any."""
+    return max(complaints, key=lambda k: (complaints[k], -int(k[1:]))) if complaints else None
 
 
 @dataclass(frozen=True)
@@ -230,8 +233,11 @@ def _by_unit(period: Period, units: list[Unit] | None = None) -> dict[int, dict[
 def city_themes(*, period: Period, units: list[Unit] | None = None, top: int = 3) -> list[UnsurKota]:
     """The "Saran per unsur" view across the units (all, or those given), in unsur order."""
     by_unit = _by_unit(period, units)
-    names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "nama"))
-    codes = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "kode"))
+    # The units given, or every unit (a whole city lists no thousands of ids): one query.
+    named = Unit.objects.all() if units is None else Unit.objects.filter(pk__in=[unit.pk for unit in units])
+    codes, names = {}, {}
+    for pk, kode, nama in named.values_list("pk", "kode", "nama"):
+        codes[pk], names[pk] = kode, nama
     found = []
     for u in unsur_list():
         per_unit = {unit_id: pairs[u.kode] for unit_id, pairs in by_unit.items() if u.kode in pairs}
@@ -260,7 +266,7 @@ def priorities_vs_complaints(
     rows = []
     for unit in units:
         complaints = {kode: pair[0] for kode, pair in by_unit.get(unit.pk, {}).items() if pair[0]}
-        worst = max(complaints, key=lambda k: (complaints[k], -int(k[1:]))) if complaints else None
+        worst = _most_complained(complaints)
         rows.append(
             PrioritasVsKeluhan(
                 kode=unit.kode,
