@@ -97,6 +97,7 @@ class Aturan:
     polaritas: PatternSet  # label "positif" or "negatif"
     unsur: PatternSet  # label "U3:kuat", "U3:lemah_klausa", ...
     unsur_kode: tuple[str, ...]
+    pemutus_frasa: frozenset[str]  # the words that end a phrase (see phrases)
 
 
 @dataclass(frozen=True)
@@ -152,12 +153,12 @@ def normalize(text: str, singkatan: Mapping[str, str]) -> list[list[str]]:
     return clauses
 
 
-def _tokens(text: str, rules: Aturan) -> list[Token]:
-    """Stemmed tokens; a clause also ends at a joining word ("dan", "tapi"), which stays a token
-    so that patterns such as "kritik dan saran" still match."""
+def _tokens(clauses: list[list[str]], rules: Aturan) -> list[Token]:
+    """Stemmed tokens of normalized clauses; a clause also ends at a joining word ("dan", "tapi"),
+    which stays a token so that patterns such as "kritik dan saran" still match."""
     tokens = []
     clause = 0
-    for words in normalize(text, rules.singkatan):
+    for words in clauses:
         for word in words:
             if word in rules.pemisah:
                 tokens.append(Token(word, word, clause))
@@ -239,6 +240,7 @@ def rules_from_data(data: Mapping) -> Aturan:
         ),
         unsur=_pattern_set(unsur_patterns, singkatan),
         unsur_kode=tuple(kode for kode in UNSUR_KODE if kode in unsur_data),
+        pemutus_frasa=STOP_WORDS | single["pemisah"] | single["pengisi"],
     )
 
 
@@ -345,13 +347,18 @@ def _proposes(tokens: list[Token], rules: Aturan) -> bool:
 
 
 def classify(text: str, rules: Aturan) -> Tema:
-    """The unsur and the kind of one suggestion.
+    """The unsur and the kind of one suggestion (see classify_clauses)."""
+    return classify_clauses(normalize(text, rules.singkatan), rules)
+
+
+def classify_clauses(clauses: list[list[str]], rules: Aturan) -> Tema:
+    """The unsur and the kind of one suggestion, given as its normalized clauses (normalize).
 
     Kind: "usul" when it proposes something (even next to a complaint: the respondent says what to
     do), else "keluhan" when anything in it is negative, else "pujian" when something is positive;
     a text naming an unsur without either reads as a complaint; empty-meaning texts ("-", "tidak
     ada", "ok") have no kind and no unsur."""
-    tokens = _tokens(text, rules)
+    tokens = _tokens(clauses, rules)
     if tuple(t.surface for t in tokens) in rules.kosong_utuh:
         return Tema((), None)
     tokens = _without_empty_phrases(tokens, rules.kosong_frasa)
@@ -449,14 +456,14 @@ PHRASES_PER_TEXT = 30  # a long text adds at most this many phrases to the talli
 PHRASE_MAX_LENGTH = 100
 
 
-def phrases(text: str, rules: Aturan) -> tuple[str, ...]:
-    """The text's two- and three-word phrases, first occurrence first, each once: normalized words;
-    a stop word (or a joining or filler word of the rules) ends a run of words, so no phrase spans
+def phrases(clauses: list[list[str]], rules: Aturan) -> tuple[str, ...]:
+    """A text's two- and three-word phrases (of its normalized clauses), first occurrence first, each
+    once; a stop word (or a joining or filler word of the rules) ends a run of words, so no phrase spans
     it ("ruang tunggu perlu kipas angin": "ruang tunggu", "kipas angin"); intensity words are only
     left out ("pelayanan sangat lambat": "pelayanan lambat")."""
-    breaks = STOP_WORDS | rules.pemisah | rules.pengisi
+    breaks = rules.pemutus_frasa
     found: dict[str, None] = {}
-    for clause in normalize(text, rules.singkatan):
+    for clause in clauses:
         runs: list[list[str]] = [[]]
         for word in clause:
             if word in breaks or word.isdigit() or len(word) == 1:

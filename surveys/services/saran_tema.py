@@ -17,8 +17,16 @@ from django.core.cache import cache
 from django.db import transaction
 
 from surveys.models import Period, Response, SaranTally, SaranTemaAturan
-from surveys.saran_tema import DEFAULT_RULES_FILE, Aturan, classify, default_rules, phrases, rules_from_data
-from surveys.services.tallies import _execute_upsert
+from surveys.saran_tema import (
+    DEFAULT_RULES_FILE,
+    Aturan,
+    classify_clauses,
+    default_rules,
+    normalize,
+    phrases,
+    rules_from_data,
+)
+from surveys.services.tallies import upsert_rows
 from units.services.audit import audit_record
 
 # How long the cache answers which rule set is in force before the database is asked again: a
@@ -42,10 +50,11 @@ NO_THEME = Analisis("", "", ())
 def saran_analyse(text: str, rules: Aturan) -> Analisis:
     if not text.strip():
         return NO_THEME
-    tema = classify(text, rules)
+    clauses = normalize(text, rules.singkatan)  # once, for the themes and the phrases
+    tema = classify_clauses(clauses, rules)
     if tema.jenis is None:
         return NO_THEME
-    return Analisis(",".join(tema.unsur), tema.jenis, phrases(text, rules))
+    return Analisis(",".join(tema.unsur), tema.jenis, phrases(clauses, rules))
 
 
 @dataclass
@@ -83,7 +92,7 @@ def saran_tallies_add(*, period_id: int, deltas: Mapping[int, SaranDelta]) -> No
         for unit_id, delta in deltas.items()
         for (unsur, jenis, phrase), count in delta.frasa.items()
     ]
-    _execute_upsert(SaranTally, _COLUMNS, _SQL, rows)
+    upsert_rows(SaranTally, _COLUMNS, _SQL, rows)
 
 
 _TABLE = SaranTally._meta.db_table

@@ -28,12 +28,12 @@ def tallies_add(*, period_id: int, deltas: dict[int, TallyDelta]) -> None:
         for unit_id, delta in deltas.items()
         for (kind, value), count in delta.keys.items()
     ]
-    _execute_upsert(KeyedTally, _KEYED_COLUMNS, _KEYED_SQL, keyed)
+    upsert_rows(KeyedTally, _KEYED_COLUMNS, _KEYED_SQL, keyed)
     units = [_unit_row(period_id, unit_id, delta) for unit_id, delta in deltas.items() if delta.respondents]
-    _execute_upsert(UnitTally, _UNIT_COLUMNS, _unit_sql(connection.vendor), units)
+    upsert_rows(UnitTally, _UNIT_COLUMNS, _unit_sql(connection.vendor), units)
 
 
-def _execute_upsert(model: type[Model], columns: Sequence[str], sql: str, rows: list[tuple]) -> None:
+def upsert_rows(model: type[Model], columns: Sequence[str], sql: str, rows: list[tuple]) -> None:
     """Run an upsert `sql` whose {rows} are `rows`: in statements of VALUES lists, or on PostgreSQL,
     when there are more rows than one such statement takes (an import), in one statement of one
     array per column (its text stays short however many rows: psycopg prepares it in no time)."""
