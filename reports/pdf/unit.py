@@ -15,7 +15,7 @@ from reports import skm
 from reports.pdf.formatting import fmt, render_indonesian, semester_label
 from reports.pdf.parts import bukti_texts, distribution_tables, unsur_chart
 from reports.selectors.demographics import demographics
-from reports.selectors.rencana import prioritas_by_unit, realisasi_by_unit
+from reports.selectors.rencana import prioritas_by_unit, realisasi_of
 from reports.selectors.results import UNSUR_CODES, UnitResult, answer_distribution, unit_results
 from reports.selectors.signing import report_front_matter, report_snapshot
 from reports.tanggal import tanggal_indonesia
@@ -70,7 +70,7 @@ def _realisasi(unit: Unit, before: Period | None, public_edition: bool) -> dict[
             }
             for n, p in enumerate(previous, start=1)
         ],
-        "realisasi": realisasi_by_unit(rencana_period=before, units=[unit]).get(unit.pk) if before else None,
+        "realisasi": realisasi_of(previous),
         "previous_period": before,
         "previous_semester": semester_label(before) if before else None,
     }

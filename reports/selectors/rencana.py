@@ -114,8 +114,5 @@ class RencanaPublik:
 
 def rencana_publik(*, unit: Unit, period: Period) -> RencanaPublik:
     (result,) = unit_results(period=period, units=[unit])
-    return RencanaPublik(
-        result=result,
-        prioritas=prioritas_by_unit(period=period, units=[unit]).get(unit.pk, []),
-        realisasi=realisasi_by_unit(rencana_period=period, units=[unit]).get(unit.pk),
-    )
+    prioritas = prioritas_by_unit(period=period, units=[unit]).get(unit.pk, [])
+    return RencanaPublik(result=result, prioritas=prioritas, realisasi=realisasi_of(prioritas))
