@@ -19,13 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from skm_portal.uploads import upload_refused
-from surveys.exceptions import PeriodLocked, SubmissionRefused
 from surveys.forms import KioskDeviceForm, QuestionnaireForm
 from surveys.models import Response
 from surveys.qr import qr_svg
 from surveys.selectors.kiosk import kiosk_device_of_unit, kiosk_devices
 from surveys.selectors.periods import period_open_on
-from surveys.selectors.responses import response_stored
 from surveys.selectors.unsur import unsur_list
 from surveys.services.kiosk import (
     ActiveDevice,
@@ -37,8 +35,7 @@ from surveys.services.kiosk import (
     kiosk_revoke,
     normalized_code,
 )
-from surveys.services.submissions import response_submit
-from surveys.views.public import SENT_COOKIE, SENT_COOKIE_MAX_AGE, JsonAnswer
+from surveys.views.public import SENT_COOKIE, SENT_COOKIE_MAX_AGE, JsonAnswer, questionnaire_posted
 from units.access import unit_for_user
 from units.models import Unit
 from units.selectors.questionnaire import questionnaire_unit
@@ -175,28 +172,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     if upload_refused(request):
         return answer.refused(_("These answers are too large to be sent."), status=413)
     form = QuestionnaireForm(request.POST, **form_kwargs)
-    if not unit.aktif or not form.is_valid():
-        if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
-            return answer.stored()
-        if not unit.aktif:
-            return answer.refused(_("This unit's survey is closed; these answers cannot be sent."))
-        return answer.invalid(form)
-    if form.is_bot():
-        return answer.stored()
-    try:
-        response_submit(
-            unit=unit,
-            answers=form.answers(),
-            submission_id=form.cleaned_data["submission_id"],
-            channel=Response.Channel.KIOSK,
-            filled_at=form.cleaned_data["diisi_pada"],
-            sent_at=form.cleaned_data["dikirim_pada"],
-            opened_at=form.cleaned_data["dibuka_pada"],
-            device_id=device.pk,
-        )
-    except (PeriodLocked, SubmissionRefused) as error:
-        return answer.refused(str(error))
-    return answer.stored()
+    return questionnaire_posted(unit, form, answer, channel=Response.Channel.KIOSK, device_id=device.pk)
 
 
 def _page(request: HttpRequest, unit: Unit, device: ActiveDevice, form: QuestionnaireForm) -> HttpResponse:
@@ -221,7 +197,7 @@ class _PageAnswer:
             form.renew_submission_id()
         return _page(self.request, self.unit, self.device, form)
 
-    def refused(self, message: str, status: int = 409) -> HttpResponse:
+    def refused(self, message: str, closed: bool = False, status: int = 409) -> HttpResponse:
         return _refused_page(self.request, message, status=status)
 
 

@@ -7,6 +7,7 @@ import json
 import math
 import secrets
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -65,31 +66,36 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     if upload_refused(request):
         return answer.too_large()
     form = QuestionnaireForm(request.POST, **form_kwargs)
+    hashed = client_hash(client_address(request))
+    rate_limit = RateLimit(
+        key=f"survei:{unit.pk}:{hashed}", capacity=settings.SKM_SUBMISSIONS_PER_HOUR, per_seconds=RATE_WINDOW_SECONDS
+    )
+    return questionnaire_posted(unit, form, answer, client_hash=hashed, rate_limit=rate_limit)
+
+
+def questionnaire_posted(unit: Unit, form: QuestionnaireForm, answer: Any, **way_in: Any) -> HttpResponse:
+    """What a posted questionnaire gets (the public form's and the kiosk's), as `answer` words it
+    (a page or JSON); `way_in`: response_submit's arguments of the way it came (client and rate
+    limit, or channel and device)."""
     if not unit.aktif or not form.is_valid():
         # A form sent again (double tap, reload, a retry whose answer got lost) hears the same success,
         # even if the unit closed or its questions changed since it was stored.
-        if response_stored(submission_id=request.POST.get("submission_id"), unit=unit):
+        if response_stored(submission_id=form.data.get("submission_id"), unit=unit):
             return answer.stored()
         if not unit.aktif:
             return answer.refused(_("This unit's survey is closed; these answers cannot be sent."), closed=True)
         return answer.invalid(form)
     if form.is_bot():
         return answer.stored()  # let it believe it succeeded; store nothing
-    hashed = client_hash(client_address(request))
     try:
         response_submit(
             unit=unit,
             answers=form.answers(),
             submission_id=form.cleaned_data["submission_id"],
-            client_hash=hashed,
             filled_at=form.cleaned_data["diisi_pada"],
             sent_at=form.cleaned_data["dikirim_pada"],
             opened_at=form.cleaned_data["dibuka_pada"],
-            rate_limit=RateLimit(
-                key=f"survei:{unit.pk}:{hashed}",
-                capacity=settings.SKM_SUBMISSIONS_PER_HOUR,
-                per_seconds=RATE_WINDOW_SECONDS,
-            ),
+            **way_in,
         )
     except RateLimited:
         return answer.rate_limited()
