@@ -3,7 +3,9 @@ the privacy notice. The questionnaire's field names are the import columns, so b
 
 from __future__ import annotations
 
+import copy
 import uuid
+from functools import lru_cache
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
@@ -61,30 +63,38 @@ class QuestionnaireForm(forms.Form):
     )
 
     def __init__(self, *args, unsur: list[Unsur], jenis_layanan: list[str], **kwargs):
+        # Django gives every form a deep copy of each field, because showing a form may change them
+        # (crispy adds classes to the widgets). For the nineteen fields of a posted questionnaire that
+        # copy costs more than the validation itself, so a posted form validates with the process's
+        # own fields, which validation never changes, and copies them only if it is shown (helper).
+        self.base_fields = {}  # what Form.__init__ copies: the fields are set below
         super().__init__(*args, **kwargs)
+        declared, questions = _shared_fields(type(self), tuple(_question_key(item) for item in unsur))
+        fields = dict(declared)
         profile = ["umur", "jenis_kelamin", "pendidikan", "pekerjaan"]
         if jenis_layanan:
-            self.fields["jenis_layanan"] = forms.ChoiceField(
+            fields["jenis_layanan"] = forms.ChoiceField(
                 label=_("Service you used"), choices=[("", "—"), *((name, name) for name in jenis_layanan)]
             )
+            fields["jenis_layanan"].widget.attrs["autocomplete"] = "off"
             profile.append("jenis_layanan")
-        for number, item in enumerate(unsur, start=1):
-            self.fields[item.kode.lower()] = forms.TypedChoiceField(
-                label=f"{number}. {item.pertanyaan}",
-                choices=[(value, label) for value, label in enumerate(item.jawaban, start=1)],
-                coerce=int,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Choose one answer to this question.")},
-            )
+        fields.update(questions)
+        self._shares_fields = self.is_bound
+        self.fields = fields if self.is_bound else copy.deepcopy(fields)
         self._profile_fields = profile
-        self._unsur_fields = [item.kode.lower() for item in unsur]
-        # A shared device (a counter tablet, a family phone) must never offer the previous person's answers.
-        for field in self.fields.values():
-            field.widget.attrs["autocomplete"] = "off"
+        self._unsur_fields = list(questions)
+
+    def _fields_owned(self) -> None:
+        """Copies of the shared fields for this form, before it is shown (see __init__)."""
+        if self._shares_fields:
+            self.fields = copy.deepcopy(self.fields)
+            self._bound_fields_cache.clear()  # bound fields made for validation hold the shared ones
+            self._shares_fields = False
 
     @cached_property
     def helper(self) -> FormHelper:
-        # Built only when the form is rendered: a valid post never needs it.
+        # Built only when the form is rendered (crispy reads it before any field): a valid post never needs it.
+        self._fields_owned()
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True  # the template's {% csrf_token %} is the one
@@ -140,6 +150,33 @@ class QuestionnaireForm(forms.Form):
             "saran": data["saran"].strip(),
             **{field: data[field] for field in UNSUR_FIELDS},
         }
+
+
+def _question_key(item: Unsur) -> tuple[str, str, tuple[str, ...]]:
+    return item.kode, item.pertanyaan, tuple(item.jawaban)
+
+
+@lru_cache(maxsize=4)  # one set of questions at a time; a few while they are being edited
+def _shared_fields(
+    form_class: type[QuestionnaireForm], questions: tuple[tuple[str, str, tuple[str, ...]], ...]
+) -> tuple[dict[str, forms.Field], dict[str, forms.Field]]:
+    """The fields a process's questionnaire forms of `form_class` share: the declared ones and one per
+    question, in order (see QuestionnaireForm.__init__)."""
+    declared = copy.deepcopy(form_class.declared_fields)
+    unsur = {
+        kode.lower(): forms.TypedChoiceField(
+            label=f"{number}. {pertanyaan}",
+            choices=[(value, label) for value, label in enumerate(jawaban, start=1)],
+            coerce=int,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose one answer to this question.")},
+        )
+        for number, (kode, pertanyaan, jawaban) in enumerate(questions, start=1)
+    }
+    # A shared device (a counter tablet, a family phone) must never offer the previous person's answers.
+    for field in (*declared.values(), *unsur.values()):
+        field.widget.attrs["autocomplete"] = "off"
+    return declared, unsur
 
 
 class PaperQuestionnaireForm(QuestionnaireForm):

@@ -130,6 +130,20 @@ def test_every_missing_answer_is_named(open_period, client):
     assert Response.objects.count() == 0
 
 
+def test_a_refused_form_leaves_nothing_in_the_next_respondents_form(open_period, client):
+    # Posted forms validate with fields the process shares; the page that shows the errors marks its
+    # own copies (crispy writes "is-invalid" into a widget's attributes), so the next respondent's
+    # form, and the next refusal, start clean.
+    refused = client.post(questionnaire_url(), questionnaire_answers(umur="tiga puluh", pendidikan=None))
+    assert refused.content.decode().count("is-invalid") == 2
+    fresh = client.get(questionnaire_url()).content.decode()
+    assert "is-invalid" not in fresh and "bilangan bulat" not in fresh
+    other = client.post(questionnaire_url(), questionnaire_answers(u7=None))
+    assert list(other.context["form"].errors) == ["u7"]
+    assert 'class="numberinput form-control"' in other.content.decode()
+    assert client.post(questionnaire_url(), questionnaire_answers()).status_code == 302
+
+
 def test_the_honeypot_pretends_success_and_stores_nothing(open_period, client):
     response = client.post(questionnaire_url(), questionnaire_answers(website="http://spam.example"))
     assert response.status_code == 302
