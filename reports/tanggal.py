@@ -25,7 +25,7 @@ BULAN = (
 def collection_window(first: datetime, last: datetime, separator: str = " - ") -> str:
     """The span of response dates as the report prints it: "Juli - Oktober 2023"
     (or "Juli sampai dengan Oktober 2023" with another separator)."""
-    zone = timezone.get_current_timezone()
+    zone = timezone.get_default_timezone()  # the city's (TIME_ZONE): what its report prints, read once per process
     first, last = first.astimezone(zone), last.astimezone(zone)
     if (first.year, first.month) == (last.year, last.month):
         return f"{BULAN[first.month - 1]} {first.year}"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -185,7 +186,14 @@ def _csv_chunks(source: BinaryIO, delimiter: str, width: int, rows: int) -> Iter
                 yield frame
                 size = rows
     except pd.errors.ParserError as exc:
+        # pandas counts records from 0 with the header, the import from 1: its "row 4" is our row 5.
+        if unclosed := _UNCLOSED_QUOTE.search(str(exc)):
+            problem = _('a quoted cell is never closed (a " is missing); the rest of the file was read as its text')
+            raise ImportFailed([RowError(int(unclosed[1]) + 1, "-", problem)]) from None
         raise ImportFailed([RowError(None, "-", _("the CSV is malformed: %(error)s") % {"error": exc})]) from None
+
+
+_UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 def _check_utf8(source: BinaryIO) -> None:

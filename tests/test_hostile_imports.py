@@ -243,6 +243,19 @@ def test_an_import_follows_the_questionnaires_rules(reference_units, tmp_path):
     assert Response.objects.count() == 0
 
 
+def test_a_quote_never_closed_is_refused_at_its_row(reference_units, tmp_path):
+    # A saran opening with " that never closes would swallow every following row into its text.
+    good = write_csv(tmp_path / "good.csv", [response_row(saran="Cepat") for _ in range(4)]).read_text()
+    lines = good.splitlines()
+    lines[2] = lines[2].replace("Cepat", '"Cepat, rapi')
+    path = tmp_path / "r.csv"
+    path.write_text("\n".join(lines) + "\n")
+    ok, err = import_command(path)
+    assert not ok
+    assert 'row 3: -: sel bertanda kutip tidak pernah ditutup (kurang satu ")' in err
+    assert Response.objects.count() == 0
+
+
 def test_a_service_type_is_stored_as_the_unit_names_it(reference_units, tmp_path):
     JenisLayanan.objects.create(unit=Unit.objects.get(kode="UPP016"), nama="KTP elektronik")
     ok, err = import_command(

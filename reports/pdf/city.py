@@ -49,7 +49,6 @@ from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_
 from reports.selectors.saran_tema import PrioritasVsKeluhan, priorities_vs_complaints
 from reports.selectors.signing import (
     report_front_matter,
-    report_snapshot,
     signature_missing,
     signature_missing_message,
 )
@@ -237,11 +236,11 @@ def city_report_context(
 ) -> dict[str, Any]:
     """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
     step(progress, "Mengumpulkan data", 10)
-    snapshot = PeriodSnapshot.objects.filter(period=period).first()
-    frozen = report_snapshot(period)  # what was published
-    if signature_missing(period):
+    snapshot = PeriodSnapshot.objects.filter(period=period).first()  # with the whole report's data: read once
+    frozen = snapshot if period.is_locked else None  # what was published (report_snapshot)
+    front = report_front_matter(period, frozen=frozen)
+    if signature_missing(period, front):
         raise SignatureMissing(signature_missing_message(period))
-    front = report_front_matter(period)
     all_results = unit_results(period=period)
     results = [r for r in all_results if r.respondents]
     city = city_result(results)

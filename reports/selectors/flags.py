@@ -13,6 +13,7 @@ from dataclasses import replace
 from fractions import Fraction
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from reports import skm
 from reports.flags import BURST, DUPLICATE, IKM_CHANGE, OVER_POPULATION, TOO_FAST, UNIFORM_ANSWERS, Flag, band
@@ -25,6 +26,11 @@ from units.models import Unit
 # Reads for at most this many units name them (an index lookup each); a whole city reads the
 # period's rows and keeps its units' (no statement with thousands of parameters).
 _LISTED_UNITS = 100
+
+
+def _of_units(rows: QuerySet, unit_ids: set[int]) -> QuerySet:
+    """`rows` narrowed to these units when they are few; else all the period's (the caller keeps its units')."""
+    return rows.filter(unit_id__in=unit_ids) if len(unit_ids) <= _LISTED_UNITS else rows
 
 
 def period_flags(
@@ -50,9 +56,7 @@ def period_flags(
     ]
     if not found:
         return {}  # nothing to review
-    reviewed = FlagReview.objects.filter(period=period).select_related("reviewed_by")
-    if len(unit_ids) <= _LISTED_UNITS:
-        reviewed = reviewed.filter(unit_id__in=unit_ids)
+    reviewed = _of_units(FlagReview.objects.filter(period=period).select_related("reviewed_by"), unit_ids)
     reviews = {(review.unit_id, review.code): review for review in reviewed}
     flags: dict[int, list[Flag]] = {}
     for flag in found:
@@ -82,10 +86,7 @@ def _bursts(period: Period, unit_ids: set[int]) -> Iterable[Flag]:
     SKM_FLAG_BURST_MINUTES, by arrival or by filling time (surveys.services.bursts keeps each
     device's largest burst as it happens)."""
     per_unit: dict[int, list[BurstTally]] = {}
-    bursts = BurstTally.objects.filter(period=period)
-    if len(unit_ids) <= _LISTED_UNITS:
-        bursts = bursts.filter(unit_id__in=unit_ids)
-    for burst in bursts.order_by("unit_id", "client_hash"):
+    for burst in _of_units(BurstTally.objects.filter(period=period), unit_ids).order_by("unit_id", "client_hash"):
         if burst.unit_id in unit_ids:
             per_unit.setdefault(burst.unit_id, []).append(burst)
     size = settings.SKM_FLAG_BURST_RESPONSES
@@ -114,9 +115,7 @@ def _too_fast(period: Period, unit_ids: set[int], durations: dict[int, dict[str,
     floor, minimum = settings.SKM_FLAG_TOO_FAST_SECONDS, settings.SKM_FLAG_TOO_FAST_MIN_RESPONSES
     if durations is None:
         rows = KeyedTally.objects.filter(period=period, kind=KeyedTally.Kind.DURASI, count__gt=0)
-        if len(unit_ids) <= _LISTED_UNITS:
-            rows = rows.filter(unit_id__in=unit_ids)
-        tallied = rows.values_list("unit_id", "value", "count")
+        tallied = _of_units(rows, unit_ids).values_list("unit_id", "value", "count")
     else:
         tallied = [(unit_id, value, count) for unit_id, counts in durations.items() for value, count in counts.items()]
     fast: dict[int, list[tuple[int, int]]] = {}

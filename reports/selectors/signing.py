@@ -17,21 +17,22 @@ def report_snapshot(period: Period) -> PeriodSnapshot | None:
     return PeriodSnapshot.objects.filter(period=period).first()
 
 
-def report_front_matter(period: Period) -> FrontMatter:
-    """The words the period's report prints: a locked period's as kept in its snapshot."""
-    frozen = report_snapshot(period)
+def report_front_matter(period: Period, *, frozen: PeriodSnapshot | None = None) -> FrontMatter:
+    """The words the period's report prints: a locked period's as kept in its snapshot (`frozen`,
+    when already read: report_snapshot)."""
+    frozen = frozen or report_snapshot(period)
     return front_matter_of_snapshot(frozen) if frozen else front_matter_current(period)
 
 
-def signature_set(period: Period) -> bool:
-    """Whether the period's report texts have their place and date of signature."""
-    front = report_front_matter(period)
+def signature_set(period: Period, front: FrontMatter | None = None) -> bool:
+    """Whether the period's report texts (`front`, when already read) have their place and date of signature."""
+    front = front or report_front_matter(period)
     return bool(front.tempat.strip()) and front.tanggal is not None
 
 
-def signature_missing(period: Period) -> bool:
+def signature_missing(period: Period, front: FrontMatter | None = None) -> bool:
     """True when a final edition (a locked period's) cannot be made yet: no place or date of signature."""
-    return period.is_locked and not signature_set(period)
+    return period.is_locked and not signature_set(period, front)
 
 
 def signature_missing_message(period: Period) -> str:

@@ -155,10 +155,14 @@ def saran_rules_data() -> dict[str, Any]:
 def saran_rules_save(*, data: dict[str, Any], user: Any, changed: Iterable[str] = ()) -> SaranTemaAturan:
     """Save a rule set (raises ValueError, in Indonesian, when `rules_from_data` refuses it); it is
     in force for new suggestions at once; stored ones change with saran_tema_rebuild."""
-    rules_from_data(data)
-    saved = SaranTemaAturan.objects.create(data=data, diubah_oleh=user)
-    audit_record(user=user, action="saran_tema_ubah", detail=", ".join(changed))
-    saran_rules_current(fresh=True)
+    rules = rules_from_data(data)
+    with transaction.atomic():  # a rule set in force is always in the audit log
+        saved = SaranTemaAturan.objects.create(data=data, diubah_oleh=user)
+        audit_record(user=user, action="saran_tema_ubah", detail=", ".join(changed))
+    # In force in this process at once, compiled already; the others see it within RULES_RECHECK_SECONDS.
+    _compiled.clear()
+    _compiled[saved.pk] = rules
+    cache.set(_RULES_KEY, saved.pk, RULES_RECHECK_SECONDS)
     return saved
 
 
