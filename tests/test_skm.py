@@ -18,6 +18,15 @@ def test_unsur_values_of_bkpsdm_match_the_report():
     ]
 
 
+def test_the_report_rounds_every_unsur_value_as_round_half_up_does():
+    # Every sum a unit of 1..400 respondents can have (ties at ,xx5 included: 1 respondent of 8 gives 12,5).
+    for respondents in (*range(1, 41), 178, 400):
+        sums = range(respondents, 4 * respondents + 1)
+        expected = [float(skm.round_half_up(skm.unsur_value(s, respondents))) for s in sums]
+        assert list(skm.unsur_values_rounded(sums, respondents)) == expected, respondents
+    assert skm.unsur_values_rounded(BKPSDM_SUMS, 178)[:2] == (95.65, 95.79)
+
+
 def test_ikm_uses_exact_ninth_weights():
     value = skm.ikm(BKPSDM_SUMS, 178)
     assert skm.round_half_up(value) == Decimal("97.00")

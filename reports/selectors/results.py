@@ -130,8 +130,7 @@ class UnitResult:
         """The nine unsur values as the report prints them (half-up, 2 places), without Fractions."""
         if not self.respondents:
             return None
-        n = self.respondents
-        return tuple(skm.scaled_half_up(s * skm.SCALE, n) / 100 for s in self.answer_sums)
+        return skm.unsur_values_rounded(self.answer_sums, self.respondents)
 
     @property
     def ikm_rounded(self) -> float | None:
