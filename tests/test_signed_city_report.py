@@ -147,6 +147,23 @@ def test_the_public_unit_reports_of_an_open_period_or_unknown_unit_are_404(perio
     assert client.get("/hasil/2023-S2/unit/TIDAKADA/laporan.pdf").status_code == 404
 
 
+def test_one_client_may_have_only_so_many_public_pdfs_made_an_hour(period, client, settings):
+    # Each PDF made costs a worker a second or more: a crawler of every unit's address is refused,
+    # while a PDF already made is served to anyone, and other clients keep their own allowance.
+    settings.SKM_PUBLIC_PDFS_PER_HOUR = 2
+    signed_and_locked(period)
+    first, second = "/hasil/2023-S2/unit/UPP016/laporan.pdf", "/hasil/2023-S2/unit/UPP016/realisasi.pdf"
+    assert [client.get(path).status_code for path in (first, second)] == [200, 200]
+    refused = client.get("/hasil/2023-S2/unit/UPP017/laporan.pdf")
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    assert "Terlalu banyak laporan diminta" in refused.content.decode()
+    assert Unit.objects.get(kode="UPP017").nama in refused.content.decode()
+    again = client.get(first)  # already made: no new work, no token
+    assert again.status_code == 200 and again["Content-Type"] == "application/pdf"
+    other = client.get("/hasil/2023-S2/unit/UPP017/laporan.pdf", REMOTE_ADDR="198.51.100.9")
+    assert other.status_code == 200 and other.content.startswith(b"%PDF")
+
+
 # --- (2) dates that belong to the period; drafts say so --------------------------------------------------
 
 

@@ -1,22 +1,31 @@
 """A unit's reports of a locked period for everyone, without login: what the city report's annex links to.
 
 Open periods answer 404: their figures are not final and not published. The public edition never carries a
-suggestion. A made PDF is kept in the cache for a while, since anyone may ask for it again and again."""
+suggestion. A made PDF is kept in the cache for a while, since anyone may ask for it again and again; making one
+costs a worker a second or more, so one client may have only SKM_PUBLIC_PDFS_PER_HOUR made an hour (a crawler
+of every unit's address would otherwise keep the workers busy)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from reports.pdf.unit import unit_realisasi_pdf, unit_report_pdf
+from skm_portal.clients import client_address
+from surveys.clients import client_hash
 from surveys.models import Period
+from surveys.services.rate_limit import rate_limit_consume
 from units.models import Unit
 
 # Long enough that repeated requests cost nothing, short enough that a unit's change of public evidence shows.
 CACHE_SECONDS = 600
+RATE_WINDOW_SECONDS = 3600
 
 
 def _locked(periode_kode: str, unit_kode: str) -> tuple[Period, Unit]:
@@ -24,8 +33,19 @@ def _locked(periode_kode: str, unit_kode: str) -> tuple[Period, Unit]:
     return period, get_object_or_404(Unit, kode=unit_kode)
 
 
-def _pdf(kind: str, period: Period, unit: Unit, make: Callable[[], bytes]) -> HttpResponse:
-    content = cache.get_or_set(f"public-pdf:{kind}:{period.pk}:{unit.pk}", make, CACHE_SECONDS)
+def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Callable[[], bytes]) -> HttpResponse:
+    key = f"public-pdf:{kind}:{period.pk}:{unit.pk}"
+    content = cache.get(key)
+    if content is None:
+        limit = settings.SKM_PUBLIC_PDFS_PER_HOUR
+        bucket = f"public-pdf:{client_hash(client_address(request))}"
+        if not rate_limit_consume(key=bucket, capacity=limit, per_seconds=RATE_WINDOW_SECONDS):
+            refused = render(request, "reports/public_pdf_limited.html", {"unit": unit, "period": period}, status=429)
+            # Until the client has a token again (a refused request costs one, down to a debt of one).
+            refused["Retry-After"] = str(math.ceil(2 * RATE_WINDOW_SECONDS / limit))
+            return refused
+        content = make()
+        cache.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}-skm-{period.kode}-{unit.kode}.pdf"'
     return response
@@ -34,10 +54,11 @@ def _pdf(kind: str, period: Period, unit: Unit, make: Callable[[], bytes]) -> Ht
 def public_unit_report(request: HttpRequest, periode_kode: str, unit_kode: str) -> HttpResponse:
     """The public edition of a unit's report of a locked period."""
     period, unit = _locked(periode_kode, unit_kode)
-    return _pdf("laporan", period, unit, lambda: unit_report_pdf(unit=unit, period=period, public_edition=True))
+    make = partial(unit_report_pdf, unit=unit, period=period, public_edition=True)
+    return _pdf(request, "laporan", period, unit, make)
 
 
 def public_unit_realisasi(request: HttpRequest, periode_kode: str, unit_kode: str) -> HttpResponse:
     """How far the unit's plan of the previous period got during this locked period."""
     period, unit = _locked(periode_kode, unit_kode)
-    return _pdf("realisasi", period, unit, lambda: unit_realisasi_pdf(unit=unit, period=period))
+    return _pdf(request, "realisasi", period, unit, partial(unit_realisasi_pdf, unit=unit, period=period))
