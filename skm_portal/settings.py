@@ -208,7 +208,7 @@ if not SKM_SITE_URL.startswith(("http://", "https://")):
 SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # per client and unit
 # The public PDFs of locked periods (the city report's annex links): how many one client may have
 # made in an hour; one already made (kept 10 minutes) is served to anyone at no cost.
-SKM_PUBLIC_PDFS_PER_HOUR = env.int("SKM_PUBLIC_PDFS_PER_HOUR", default=30)
+SKM_PUBLIC_PDFS_PER_HOUR = env.int("SKM_PUBLIC_PDFS_PER_HOUR", default=60)
 # The reverse proxies (comma-separated addresses or CIDR networks) whose header SKM_CLIENT_IP_HEADER
 # names the client: read only on connections from them, from its right end (skm_portal.clients).
 # Empty (the default): no header is trusted, the connection's own address is the client.

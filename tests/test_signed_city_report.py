@@ -160,8 +160,10 @@ def test_one_client_may_have_only_so_many_public_pdfs_made_an_hour(period, clien
     assert Unit.objects.get(kode="UPP017").nama in refused.content.decode()
     again = client.get(first)  # already made: no new work, no token
     assert again.status_code == 200 and again["Content-Type"] == "application/pdf"
-    other = client.get("/hasil/2023-S2/unit/UPP017/laporan.pdf", REMOTE_ADDR="198.51.100.9")
+    other = client.get("/hasil/2023-S2/unit/UPP017/realisasi.pdf", REMOTE_ADDR="198.51.100.9")
     assert other.status_code == 200 and other.content.startswith(b"%PDF")
+    staff = logged_in(CityAdminFactory())  # from the same address, signed in: not limited
+    assert staff.get("/hasil/2023-S2/unit/UPP017/laporan.pdf").status_code == 200
 
 
 # --- (2) dates that belong to the period; drafts say so --------------------------------------------------

@@ -36,7 +36,7 @@ def _locked(periode_kode: str, unit_kode: str) -> tuple[Period, Unit]:
 def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Callable[[], bytes]) -> HttpResponse:
     key = f"public-pdf:{kind}:{period.pk}:{unit.pk}"
     content = cache.get(key)
-    if content is None:
+    if content is None and not request.user.is_authenticated:  # staff signed in are accountable: not limited
         limit = settings.SKM_PUBLIC_PDFS_PER_HOUR
         bucket = f"public-pdf:{client_hash(client_address(request))}"
         if not rate_limit_consume(key=bucket, capacity=limit, per_seconds=RATE_WINDOW_SECONDS):
@@ -44,6 +44,7 @@ def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Call
             # Until the client has a token again (a refused request costs one, down to a debt of one).
             refused["Retry-After"] = str(math.ceil(2 * RATE_WINDOW_SECONDS / limit))
             return refused
+    if content is None:
         content = make()
         cache.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
