@@ -209,6 +209,8 @@ SKM_SUBMISSIONS_PER_HOUR = env.int("SKM_SUBMISSIONS_PER_HOUR", default=10)  # pe
 # The public PDFs of locked periods (the city report's annex links): how many one client may have
 # made in an hour; one already made (kept 10 minutes) is served to anyone at no cost.
 SKM_PUBLIC_PDFS_PER_HOUR = env.int("SKM_PUBLIC_PDFS_PER_HOUR", default=60)
+if min(SKM_SUBMISSIONS_PER_HOUR, SKM_PUBLIC_PDFS_PER_HOUR) < 1:
+    raise ImproperlyConfigured("SKM_SUBMISSIONS_PER_HOUR and SKM_PUBLIC_PDFS_PER_HOUR must be 1 or more.")
 # The reverse proxies (comma-separated addresses or CIDR networks) whose header SKM_CLIENT_IP_HEADER
 # names the client: read only on connections from them, from its right end (skm_portal.clients).
 # Empty (the default): no header is trusted, the connection's own address is the client.

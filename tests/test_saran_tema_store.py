@@ -103,14 +103,17 @@ def edit_form(**changes: str) -> dict[str, str]:
     return post
 
 
-def test_editing_a_rule_and_running_the_command_changes_the_stored_themes(open_period, client, city_admin):
+def test_editing_a_rule_and_running_the_command_changes_the_stored_themes(
+    open_period, client, city_admin, django_capture_on_commit_callbacks
+):
     text = "Kopi encer sekali"
     client.post(questionnaire_url(), questionnaire_answers(saran=text))
     assert Response.objects.get().saran_unsur == ""
     url = reverse("surveys:saran_tema_rules")
     form = edit_form(U8_kuat="\n".join([*saran_rules_data()["unsur"]["U8"]["kuat"], "kopi"]))
-    response = city_admin.post(url, form)
-    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True) as committed:  # in force once committed
+        response = city_admin.post(url, form)
+    assert response.status_code == 302 and len(committed) == 1
     assert "kopi" in SaranTemaAturan.objects.get().data["unsur"]["U8"]["kuat"]
     assert AuditEvent.objects.filter(action="saran_tema_ubah").exists()
     assert Response.objects.get().saran_unsur == ""  # stored themes wait for the command

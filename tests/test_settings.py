@@ -77,3 +77,9 @@ def test_trusted_proxies_must_be_addresses_or_networks():
     assert run_check(DJANGO_DEBUG="1", SKM_TRUSTED_PROXIES="10.0.0.0/8, 2001:db8::/32,127.0.0.1").returncode == 0
     result = run_check(DJANGO_DEBUG="1", SKM_TRUSTED_PROXIES="10.0.0.0/8,proxy.example")
     assert result.returncode != 0 and "SKM_TRUSTED_PROXIES" in result.stderr
+
+
+def test_rate_limits_must_allow_at_least_one():
+    for name in ("SKM_SUBMISSIONS_PER_HOUR", "SKM_PUBLIC_PDFS_PER_HOUR"):
+        result = run_check(DJANGO_DEBUG="1", **{name: "0"})
+        assert result.returncode != 0 and name in result.stderr, name

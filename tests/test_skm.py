@@ -19,7 +19,7 @@ def test_unsur_values_of_bkpsdm_match_the_report():
 
 
 def test_the_report_rounds_every_unsur_value_as_round_half_up_does():
-    # Every sum a unit of 1..400 respondents can have (ties at ,xx5 included: 1 respondent of 8 gives 12,5).
+    # Every sum a unit of 1..40, 178 or 400 respondents can have (ties at ,xx5 included: 9 x 25 / 8 = 28,125).
     for respondents in (*range(1, 41), 178, 400):
         sums = range(respondents, 4 * respondents + 1)
         expected = [float(skm.round_half_up(skm.unsur_value(s, respondents))) for s in sums]

@@ -1,13 +1,13 @@
 """A unit's reports of a locked period for everyone, without login: what the city report's annex links to.
 
 Open periods answer 404: their figures are not final and not published. The public edition never carries a
-suggestion. A made PDF is kept in the cache for a while, since anyone may ask for it again and again; making one
-costs a worker a second or more, so one client may have only SKM_PUBLIC_PDFS_PER_HOUR made an hour (a crawler
-of every unit's address would otherwise keep the workers busy)."""
+suggestion. A made PDF is kept in the worker's cache for a while, since anyone may ask for it again and again;
+making one costs a worker a second or more, so one client may have only SKM_PUBLIC_PDFS_PER_HOUR made an hour (a
+crawler of every unit's address would otherwise keep the workers busy). Each worker process has its own cache: a
+repeat that reaches another worker is made there again and counts."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from functools import partial
 
@@ -20,7 +20,7 @@ from reports.pdf.unit import unit_realisasi_pdf, unit_report_pdf
 from skm_portal.clients import client_address
 from surveys.clients import client_hash
 from surveys.models import Period
-from surveys.services.rate_limit import rate_limit_consume
+from surveys.services.rate_limit import rate_limit_consume, retry_after_seconds
 from units.models import Unit
 
 # Long enough that repeated requests cost nothing, short enough that a unit's change of public evidence shows.
@@ -41,8 +41,7 @@ def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Call
         bucket = f"public-pdf:{client_hash(client_address(request))}"
         if not rate_limit_consume(key=bucket, capacity=limit, per_seconds=RATE_WINDOW_SECONDS):
             refused = render(request, "reports/public_pdf_limited.html", {"unit": unit, "period": period}, status=429)
-            # Until the client has a token again (a refused request costs one, down to a debt of one).
-            refused["Retry-After"] = str(math.ceil(2 * RATE_WINDOW_SECONDS / limit))
+            refused["Retry-After"] = str(retry_after_seconds(capacity=limit, per_seconds=RATE_WINDOW_SECONDS))
             return refused
     if content is None:
         content = make()

@@ -1,6 +1,9 @@
-"""The public form's rate limit: a token bucket per client and unit, kept in the database."""
+"""Rate limits of public pages (the questionnaire per client and unit, the public PDFs per client): token
+buckets kept in the database."""
 
 from __future__ import annotations
+
+import math
 
 from django.db import connection
 from django.utils import timezone
@@ -31,3 +34,9 @@ def rate_limit_consume(*, key: str, capacity: int, per_seconds: float) -> bool:
         cursor.execute(sql, [key, capacity - 1, now, rate, capacity, capacity, rate, rate])
         (tokens,) = cursor.fetchone()
     return tokens >= 0
+
+
+def retry_after_seconds(*, capacity: int, per_seconds: float) -> int:
+    """How long a refused client waits for a token again: a refused request costs one, down to a debt
+    of one (rate_limit_consume), so two tokens' time."""
+    return math.ceil(2 * per_seconds / capacity)

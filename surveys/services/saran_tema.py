@@ -11,6 +11,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -159,11 +160,15 @@ def saran_rules_save(*, data: dict[str, Any], user: Any, changed: Iterable[str] 
     with transaction.atomic():  # a rule set in force is always in the audit log
         saved = SaranTemaAturan.objects.create(data=data, diubah_oleh=user)
         audit_record(user=user, action="saran_tema_ubah", detail=", ".join(changed))
-    # In force in this process at once, compiled already; the others see it within RULES_RECHECK_SECONDS.
-    _compiled.clear()
-    _compiled[saved.pk] = rules
-    cache.set(_RULES_KEY, saved.pk, RULES_RECHECK_SECONDS)
+        # In force in this process once committed, compiled already; others see it within RULES_RECHECK_SECONDS.
+        transaction.on_commit(partial(_rules_in_force, saved.pk, rules))
     return saved
+
+
+def _rules_in_force(pk: int, rules: Aturan) -> None:
+    _compiled.clear()
+    _compiled[pk] = rules
+    cache.set(_RULES_KEY, pk, RULES_RECHECK_SECONDS)
 
 
 @dataclass(frozen=True)

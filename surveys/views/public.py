@@ -4,7 +4,6 @@ its thank-you page, its service worker and the privacy notice."""
 from __future__ import annotations
 
 import json
-import math
 import secrets
 import uuid
 from typing import Any
@@ -29,6 +28,7 @@ from surveys.selectors.periods import latest_locked_period_answered, period_open
 from surveys.selectors.privacy import privacy_notice_text
 from surveys.selectors.responses import response_stored
 from surveys.selectors.unsur import unsur_list
+from surveys.services.rate_limit import retry_after_seconds
 from surveys.services.submissions import RateLimit, RateLimited, response_submit
 from units.models import Unit
 from units.selectors.questionnaire import questionnaire_unit
@@ -115,8 +115,7 @@ def _questionnaire_page(request: HttpRequest, unit: Unit, form: QuestionnaireFor
 
 
 def _retry_after() -> str:
-    # Seconds until a refused client has a token again (refused attempts cost one, down to a debt of one).
-    return str(math.ceil(2 * RATE_WINDOW_SECONDS / settings.SKM_SUBMISSIONS_PER_HOUR))
+    return str(retry_after_seconds(capacity=settings.SKM_SUBMISSIONS_PER_HOUR, per_seconds=RATE_WINDOW_SECONDS))
 
 
 class _PageAnswer:
