@@ -48,6 +48,7 @@ from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisa
 from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
 from reports.selectors.saran_tema import PrioritasVsKeluhan, priorities_vs_complaints
 from reports.selectors.signing import (
+    SNAPSHOT_FIGURES,
     report_front_matter,
     signature_missing,
     signature_missing_message,
@@ -236,7 +237,7 @@ def city_report_context(
 ) -> dict[str, Any]:
     """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
     step(progress, "Mengumpulkan data", 10)
-    snapshot = PeriodSnapshot.objects.filter(period=period).first()  # with the whole report's data: read once
+    snapshot = PeriodSnapshot.objects.filter(period=period).defer(*SNAPSHOT_FIGURES).first()
     frozen = snapshot if period.is_locked else None  # what was published (report_snapshot)
     front = report_front_matter(period, frozen=frozen)
     if signature_missing(period, front):
