@@ -160,6 +160,15 @@ def test_one_client_may_have_only_so_many_public_pdfs_made_an_hour(period, clien
     assert Unit.objects.get(kode="UPP017").nama in refused.content.decode()
     again = client.get(first)  # already made: no new work, no token
     assert again.status_code == 200 and again["Content-Type"] == "application/pdf"
+    # Named as every report file is: kind, city, period, unit, edition.
+    assert again["Content-Disposition"] == 'inline; filename="laporan-skm-kota-pekalongan-2023-S2-UPP016-publik.pdf"'
+    realisasi = client.get(second)["Content-Disposition"]
+    assert realisasi == 'inline; filename="realisasi-skm-kota-pekalongan-2023-S2-UPP016.pdf"'
+    staff_copy = logged_in(CityAdminFactory()).get("/kelola/laporan/unit/UPP016/2023-S2/")
+    assert (
+        staff_copy["Content-Disposition"]
+        == 'inline; filename="laporan-skm-kota-pekalongan-2023-S2-UPP016-internal.pdf"'
+    )
     other = client.get("/hasil/2023-S2/unit/UPP017/realisasi.pdf", REMOTE_ADDR="198.51.100.9")
     assert other.status_code == 200 and other.content.startswith(b"%PDF")
     staff = logged_in(CityAdminFactory())  # from the same address, signed in: not limited

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from reports.pdf.unit import unit_realisasi_pdf, unit_report_pdf
+from reports.selectors.report_files import document_file_name
 from skm_portal.clients import client_address
 from surveys.clients import client_hash
 from surveys.models import Period
@@ -47,7 +48,8 @@ def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Call
         content = make()
         cache.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{kind}-skm-{period.kode}-{unit.kode}.pdf"'
+    edition = "publik" if kind == "laporan" else ""  # a realisasi has one edition
+    response["Content-Disposition"] = f'inline; filename="{document_file_name(f"{kind}-skm", period, unit, edition)}"'
     return response
 
 

@@ -12,7 +12,7 @@ from reports.access import report_job_for_user, report_jobs_for_user
 from reports.forms import ReportJobForm
 from reports.models import ReportJob
 from reports.pdf.unit import unit_report_pdf
-from reports.selectors.report_files import report_file_name
+from reports.selectors.report_files import document_file_name, report_file_name
 from reports.services.report_jobs import report_job_start, report_jobs_expire_stale
 from skm_portal.celery import broker_problem
 from surveys.models import Period
@@ -96,5 +96,6 @@ def unit_report_download(request: HttpRequest, unit_kode: str, periode_kode: str
     unit = unit_for_user(request.user, unit_kode)
     period = get_object_or_404(Period, kode=periode_kode)
     response = HttpResponse(unit_report_pdf(unit=unit, period=period), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="laporan-skm-{period.kode}-{unit.kode}.pdf"'
+    name = document_file_name("laporan-skm", period, unit, "internal")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
