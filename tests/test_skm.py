@@ -7,6 +7,7 @@ import pytest
 
 from reports import skm
 from reports.models import KatalogTindakLanjut
+from reports.selectors.results import UnitResult
 
 BKPSDM_SUMS = (681, 682, 694, 706, 686, 687, 701, 677, 702)
 
@@ -116,3 +117,16 @@ def test_the_catalog_follows_the_report_columns():
     assert "sarana dan prasarana" in sarana.lower()
     assert "pengaduan" in pengaduan.lower()
     assert KatalogTindakLanjut.objects.count() == 27
+
+
+def test_a_units_category_in_integers_is_the_regulations_on_its_exact_ikm():
+    # reports.selectors.results.UnitResult.kategori compares in integers (no Fraction per unit); every
+    # total of nine answers for 1..30 and 178 respondents lands in the same row as skm.kategori.
+    for respondents in (*range(1, 31), 178):
+        for total in range(9 * respondents, 36 * respondents + 1):
+            sums = (total // 9 + (k < total % 9) for k in range(9))
+            result = UnitResult(
+                unit_id=1, kode="U", nama="U", metode="", populasi=None, respondents=respondents,
+                answer_sums=tuple(sums), first_at=None, last_at=None,
+            )  # fmt: skip
+            assert result.kategori == skm.kategori(skm.ikm(result.answer_sums, respondents)), (respondents, total)
