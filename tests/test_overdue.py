@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import TindakLanjut
-from reports.selectors.rencana import tindak_lanjut_overdue
+from reports.selectors.rencana import overdue_by_unit, tindak_lanjut_overdue
 from surveys.models import Period
 from tests.conftest import logged_in
 from tests.factories import PeriodFactory, PrioritasFactory, TindakLanjutFactory, UnitAdminFactory
@@ -117,3 +117,18 @@ def test_the_city_dashboard_counts_late_actions(plans, city_admin):
     assert row.count("2 terlambat") == 2
     other = next(line for line in html.splitlines() if "<tr><td>UPP001</td>" in line)
     assert "terlambat" not in other
+
+
+def test_the_databases_count_of_late_actions_is_the_rule_applied_to_each(plans):
+    # overdue_by_unit says in SQL what tindak_lanjut_overdue says of one action: they must agree.
+    before, current, actions = plans
+    # The edges too: due today (not late yet), and done past its target.
+    due_today = actions["Baru terlambat"].prioritas
+    TindakLanjutFactory(prioritas=due_today, teks="Hari ini", target=TODAY, progres=None)
+    TindakLanjutFactory(prioritas=due_today, teks="Lewat, selesai", target=TODAY - DAY, progres=100)
+    for period in (before, current):
+        by_rule = sum(
+            tindak_lanjut_overdue(action, TODAY) for action in TindakLanjut.objects.filter(prioritas__period=period)
+        )
+        assert overdue_by_unit(rencana_period=period, today=TODAY) == {Unit.objects.get(kode="UPP016").pk: by_rule}
+        assert by_rule == 2
