@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import ast
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from reports.templatetags.city_table import _Numbers
+from reports.templatetags.skm_format import angka
 from skm_portal.import_problems import ImportFailed, RowError
 from tests.factories import PASSWORD, UserFactory
 from units.models import AUDIT_ACTION_LABELS
@@ -72,3 +76,20 @@ def test_a_failed_login_reads_naturally_in_indonesian(client):
     assert response.status_code == 200
     assert "Nama pengguna atau kata sandi salah." in html
     assert "nama pengguna nama pengguna" not in html.lower()
+
+
+def test_the_city_tables_numbers_are_written_as_angka_writes_them():
+    # reports.templatetags.city_table writes 2.000 rows of numbers without angka's per-number lookups;
+    # the text must stay angka's, in either language, for exact ties and floats alike.
+    values = [
+        0, 7, 14249, 1234567, Fraction(1, 8), Fraction(-5, 1000), Fraction(8989, 100), Fraction(90685, 1000),
+        Fraction(2, 3), Decimal("88.305"), Decimal("1000.5"), 0.125, 95.645, 1234.5678, 100.0,
+    ]  # fmt: skip
+    for language in ("id", "en"):
+        with translation.override(language):
+            numbers = _Numbers()
+            for value in values:
+                for places in (0, 1, 2):
+                    assert numbers.text(value, places) == angka(value, places), (language, value, places)
+    with translation.override("id"):
+        assert _Numbers().text(Fraction(90685, 1000)) == "90,69"

@@ -43,7 +43,7 @@ class _Numbers:
             value = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)  # exact, as angka
         elif not isinstance(value, int):
             value = round_half_up(value, places)
-        text = f"{value:,.{places}f}"
+        text = f"{value or abs(value):,.{places}f}"  # a zero has no sign, as in angka
         return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.thousand)
 
 
