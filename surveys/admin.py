@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from surveys.models import ImportBatch, Period, Response, UnitPeriod, Unsur
+from surveys.models import ImportBatch, KioskDevice, Period, Response, UnitPeriod, Unsur
 from surveys.services.periods import period_held
 
 
@@ -111,3 +111,26 @@ class UnitPeriodAdmin(admin.ModelAdmin):
         if queryset.filter(period__status=Period.Status.LOCKED).exists():
             raise PermissionDenied
         super().delete_queryset(request, queryset)
+
+
+@admin.register(KioskDevice)
+class KioskDeviceAdmin(admin.ModelAdmin):
+    """Every unit's counter devices at a glance; pairing and revoking stay on the unit's devices page,
+    which audits them."""
+
+    list_display = ("nama", "unit", "paired_at", "last_seen_at", "revoked_at")
+    list_filter = ("unit",)
+    search_fields = ("nama", "unit__kode", "unit__nama")
+    list_select_related = ("unit",)
+    # The hashes say nothing useful and are left out; nothing here changes a device.
+    fields = ("unit", "nama", "ikon_wajah", "created_at", "created_by", "paired_at", "last_seen_at", "revoked_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

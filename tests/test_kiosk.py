@@ -293,3 +293,20 @@ def test_the_city_dashboard_shows_the_city_wide_mix(open_period, unit_admin, cit
     )
     html = city_admin.get(reverse("reports:city_dashboard") + f"?periode={open_period.kode}").content.decode()
     assert "Kuesioner Online 25 %, Kuesioner Elektronik (loket) 75 %" in html
+
+
+def test_the_django_admin_lists_every_units_devices_without_their_hashes_or_changes(
+    open_period, unit_admin, admin_client
+):
+    device, _tablet = paired_tablet(unit_admin)
+    listing = admin_client.get(reverse("admin:surveys_kioskdevice_changelist"))
+    assert listing.status_code == 200 and "Loket 1" in listing.content.decode()
+    device.refresh_from_db()
+    page = admin_client.get(reverse("admin:surveys_kioskdevice_change", args=[device.pk])).content.decode()
+    assert device.unit.nama in page and len(device.token_hash) == 64 and device.token_hash not in page
+    assert admin_client.get(reverse("admin:surveys_kioskdevice_add")).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:surveys_kioskdevice_delete", args=[device.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert KioskDevice.objects.filter(pk=device.pk, revoked_at=None).exists()
