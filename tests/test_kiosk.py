@@ -284,7 +284,7 @@ def test_the_migration_counts_the_channels_of_the_responses_already_stored(refer
     assert sorted(counted) == [("online", 2), ("paper", 1)]
 
 
-def test_the_city_dashboard_shows_the_city_wide_mix(open_period, unit_admin, city_admin):
+def test_the_city_dashboard_shows_the_city_wide_mix_and_each_units(open_period, unit_admin, city_admin):
     _device, tablet = paired_tablet(unit_admin)
     for age in ("30", "31", "32"):
         kiosk_post(tablet, umur=age)
@@ -293,6 +293,11 @@ def test_the_city_dashboard_shows_the_city_wide_mix(open_period, unit_admin, cit
     )
     html = city_admin.get(reverse("reports:city_dashboard") + f"?periode={open_period.kode}").content.decode()
     assert "Kuesioner Online 25 %, Kuesioner Elektronik (loket) 75 %" in html
+    # Each unit's column, as the report's "Metode SKM" writes it.
+    row = {line[8:14]: line for line in html.splitlines() if line.startswith("<tr><td>UPP")}
+    assert '<td class="small">Kuesioner Elektronik (loket)</td>' in row["UPP017"]
+    assert '<td class="small">Kuesioner Online</td>' in row["UPP016"]
+    assert "<th>Metode SKM</th>" in html
 
 
 def test_the_django_admin_lists_every_units_devices_without_their_hashes_or_changes(

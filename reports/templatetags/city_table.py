@@ -57,7 +57,7 @@ def _unit_url(period: Period) -> tuple[str, str]:
 @register.simple_tag
 def city_table_rows(rows: Iterable[CityRow], period: Period) -> SafeString:
     """The <tr> of each unit: code, name, IKM with its interval, respondents, sample, priorities,
-    actions, realisasi, flags, category."""
+    actions, realisasi, flags, the ways its respondents answered (as the report's "Metode SKM"), category."""
     numbers = _Numbers()
     before, after = _unit_url(period)
     not_entered = escape(_("population not entered yet"))
@@ -92,7 +92,8 @@ def city_table_rows(rows: Iterable[CityRow], period: Period) -> SafeString:
             f'<tr><td>{kode}</td><td><a href="{link}">{escape(r.nama)}</a></td><td class="num">{ikm}</td>'
             f'<td class="num">{numbers.text(r.respondents, 0)}</td><td class="num">{sample}</td>'
             f'<td class="num">{row.prioritas}</td><td class="num">{row.tindak_lanjut}{tindak_lanjut_late}</td>'
-            f'<td class="num">{realisasi}</td><td class="num">{flags}</td><td>{kategori}</td></tr>\n'
+            f'<td class="num">{realisasi}</td><td class="num">{flags}</td>'
+            f'<td class="small">{escape(r.metode_mix)}</td><td>{kategori}</td></tr>\n'
         )
     return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
 
