@@ -160,6 +160,19 @@ FILE_UPLOAD_HANDLERS = [
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The default cache is each process's own (the questionnaire's unit and questions, a minute or so).
+# Made documents that anyone may ask for again (the public unit PDFs) are kept on disk for 10
+# minutes, so that every worker process of the web server serves the one another has made.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.path("SKM_DOCUMENT_CACHE_DIR", default=VAR_DIR / "cache" / "documents"),
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},  # two PDFs of a province's 2.000 units, a few hundred KB each
+    },
+}
+
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "staticfiles")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {

@@ -12,7 +12,8 @@ from typing import NoReturn
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -129,8 +130,9 @@ def pdf_text(pdf: Path | bytes, *, layout: bool = False) -> str:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: database ids repeat from test to test."""
-    cache.clear()
+    """Each test starts with empty caches: database ids repeat from test to test."""
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -160,6 +161,10 @@ def test_one_client_may_have_only_so_many_public_pdfs_made_an_hour(period, clien
     assert Unit.objects.get(kode="UPP017").nama in refused.content.decode()
     again = client.get(first)  # already made: no new work, no token
     assert again.status_code == 200 and again["Content-Type"] == "application/pdf"
+    # Kept on disk: another worker process (another cache object on the same folder) serves it too.
+    other_worker = FileBasedCache(settings.CACHES["documents"]["LOCATION"], {})
+    unit = Unit.objects.get(kode="UPP016")
+    assert other_worker.get(f"public-pdf:laporan:{period.pk}:{unit.pk}") == again.content
     # Named as every report file is: kind, city, period, unit, edition.
     assert again["Content-Disposition"] == 'inline; filename="laporan-skm-kota-pekalongan-2023-S2-UPP016-publik.pdf"'
     realisasi = client.get(second)["Content-Disposition"]

@@ -1,10 +1,10 @@
 """A unit's reports of a locked period for everyone, without login: what the city report's annex links to.
 
 Open periods answer 404: their figures are not final and not published. The public edition never carries a
-suggestion. A made PDF is kept in the worker's cache for a while, since anyone may ask for it again and again;
-making one costs a worker a second or more, so one client may have only SKM_PUBLIC_PDFS_PER_HOUR made an hour (a
-crawler of every unit's address would otherwise keep the workers busy). Each worker process has its own cache: a
-repeat that reaches another worker is made there again and counts."""
+suggestion. A made PDF is kept a while in the "documents" cache (on disk, shared by the web server's worker
+processes), since anyone may ask for it again and again; making one costs a worker a second or more, so one client
+may have only SKM_PUBLIC_PDFS_PER_HOUR made an hour (a crawler of every unit's address would otherwise keep the
+workers busy)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -35,8 +35,9 @@ def _locked(periode_kode: str, unit_kode: str) -> tuple[Period, Unit]:
 
 
 def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Callable[[], bytes]) -> HttpResponse:
+    documents = caches["documents"]
     key = f"public-pdf:{kind}:{period.pk}:{unit.pk}"
-    content = cache.get(key)
+    content = documents.get(key)
     if content is None and not request.user.is_authenticated:  # staff signed in are accountable: not limited
         limit = settings.SKM_PUBLIC_PDFS_PER_HOUR
         bucket = f"public-pdf:{client_hash(client_address(request))}"
@@ -46,7 +47,7 @@ def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Call
             return refused
     if content is None:
         content = make()
-        cache.set(key, content, CACHE_SECONDS)
+        documents.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
     edition = "publik" if kind == "laporan" else ""  # a realisasi has one edition
     response["Content-Disposition"] = f'inline; filename="{document_file_name(f"{kind}-skm", period, unit, edition)}"'
