@@ -105,10 +105,8 @@ def scaled_half_up(numerator: int, denominator: int, places: int = 2) -> int:
 
 def unsur_values_rounded(answer_sums: Sequence[int], respondents: int) -> tuple[float, ...]:
     """Each unsur value (answer sum x 25 / respondents, respondents > 0) as the report prints it,
-    half-up to 2 places, as a float: scaled_half_up of non-negative sums without a call each (a
-    province's report rounds 18.000 of them)."""
-    twice = 2 * respondents
-    return tuple((200 * SCALE * total + respondents) // twice / 100 for total in answer_sums)
+    half-up to 2 places, as a float, without a Fraction each."""
+    return tuple(scaled_half_up(SCALE * total, respondents) / 100 for total in answer_sums)
 
 
 def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
