@@ -38,14 +38,16 @@ def _pdf(request: HttpRequest, kind: str, period: Period, unit: Unit, make: Call
     documents = caches["documents"]
     key = f"public-pdf:{kind}:{period.pk}:{unit.pk}"
     content = documents.get(key)
-    if content is None and not request.user.is_authenticated:  # staff signed in are accountable: not limited
+    if content is None:
         limit = settings.SKM_PUBLIC_PDFS_PER_HOUR
         bucket = f"public-pdf:{client_hash(client_address(request))}"
-        if not rate_limit_consume(key=bucket, capacity=limit, per_seconds=RATE_WINDOW_SECONDS):
+        # Staff signed in are accountable: not limited.
+        if not request.user.is_authenticated and not rate_limit_consume(
+            key=bucket, capacity=limit, per_seconds=RATE_WINDOW_SECONDS
+        ):
             refused = render(request, "reports/public_pdf_limited.html", {"unit": unit, "period": period}, status=429)
             refused["Retry-After"] = str(retry_after_seconds(capacity=limit, per_seconds=RATE_WINDOW_SECONDS))
             return refused
-    if content is None:
         content = make()
         documents.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
