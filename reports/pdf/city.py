@@ -48,8 +48,8 @@ from reports.selectors.rencana import city_realisasi, prioritas_by_unit, realisa
 from reports.selectors.results import UNSUR_CODES, CityResult, UnitResult, city_result, unit_results
 from reports.selectors.saran_tema import PrioritasVsKeluhan, priorities_vs_complaints
 from reports.selectors.signing import (
-    SNAPSHOT_FIGURES,
     report_front_matter,
+    report_snapshot,
     signature_missing,
     signature_missing_message,
 )
@@ -237,8 +237,7 @@ def city_report_context(
 ) -> dict[str, Any]:
     """Everything the city report's templates print, numbers still exact (formatted by the templates)."""
     step(progress, "Mengumpulkan data", 10)
-    snapshot = PeriodSnapshot.objects.filter(period=period).defer(*SNAPSHOT_FIGURES).first()
-    frozen = snapshot if period.is_locked else None  # what was published (report_snapshot)
+    frozen = report_snapshot(period)  # what was published (only a locked period has a snapshot): read once
     front = report_front_matter(period, frozen=frozen)
     if signature_missing(period, front):
         raise SignatureMissing(signature_missing_message(period))
@@ -281,7 +280,7 @@ def city_report_context(
         # ...and, beside each unit's priorities, the unsur its respondents complained about most.
         "prioritas_keluhan": None if public_edition else _priorities_vs_complaints(period, results),
         "wide_interval": settings.SKM_WIDE_INTERVAL,
-        "snapshot": snapshot,
+        "snapshot": frozen,
     }
 
 

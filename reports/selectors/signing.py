@@ -11,14 +11,14 @@ from surveys.models import Period
 
 # A snapshot's whole report and its per-unit hashes: a province's megabyte, which a document's words,
 # date of lock and history points do not need.
-SNAPSHOT_FIGURES = ("data", "unit_sha256")
+_SNAPSHOT_FIGURES = ("data", "unit_sha256")
 
 
 def report_snapshot(period: Period) -> PeriodSnapshot | None:
     """The snapshot a locked period's report is printed from (None while the period is open)."""
     if not period.is_locked:
         return None
-    return PeriodSnapshot.objects.filter(period=period).defer(*SNAPSHOT_FIGURES).first()
+    return PeriodSnapshot.objects.filter(period=period).defer(*_SNAPSHOT_FIGURES).first()
 
 
 def report_front_matter(period: Period, *, frozen: PeriodSnapshot | None = None) -> FrontMatter:
