@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with a throwaway key and a fast password hasher."""
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
@@ -13,8 +15,10 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
-# Each test process its own folder of made documents, emptied before every test (tests/conftest.py).
+# Each test process its own folder of made documents, emptied before every test (tests/conftest.py)
+# and removed when the process ends.
 CACHES["documents"]["LOCATION"] = tempfile.mkdtemp(prefix="skm-test-documents-")  # noqa: F405
+atexit.register(shutil.rmtree, CACHES["documents"]["LOCATION"], True)  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the Celery worker tests run a worker process on the same test database.
