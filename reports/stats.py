@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from statistics import NormalDist
 
 from reports import skm
 
@@ -89,22 +90,23 @@ def t_quantile(p: float, degrees_of_freedom: float) -> float:
     """The p quantile (p > 0.5) of Student's t distribution; the normal one for infinite df."""
     if not 0.5 < p < 1:
         raise ValueError("only upper quantiles (0.5 < p < 1) are needed here")
+    normal = NormalDist().inv_cdf(p)
     if math.isinf(degrees_of_freedom):
-        from statistics import NormalDist
-
-        return NormalDist().inv_cdf(p)
-    low, high = 0.0, 1.0
-    while _t_cdf(high, degrees_of_freedom) < p:
-        low, high = high, high * 2
+        return normal
+    # Newton's method from the normal quantile, which lies below the t one. The t cdf is concave
+    # for t > 0, so every step stays below the root and nears it, quadratically at the end: a few
+    # evaluations of the cdf where a bisection takes about forty, for each of the hundreds of
+    # distinct respondent counts of a province (a report command starts with an empty cache).
+    dof = degrees_of_freedom
+    log_scale = math.lgamma((dof + 1) / 2) - math.lgamma(dof / 2) - 0.5 * math.log(dof * math.pi)
+    t = normal
     for _ in range(200):
-        middle = (low + high) / 2
-        if _t_cdf(middle, degrees_of_freedom) < p:
-            low = middle
-        else:
-            high = middle
-        if high - low < 1e-12 * max(1.0, high):
+        density = math.exp(log_scale - (dof + 1) / 2 * math.log1p(t * t / dof))
+        step = (p - _t_cdf(t, dof)) / density
+        t += step
+        if abs(step) <= 1e-13 * t:
             break
-    return (low + high) / 2
+    return t
 
 
 def _t_cdf(t: float, dof: float) -> float:

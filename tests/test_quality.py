@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from scipy import stats as scipy_stats
 
+from reports import stats
 from reports.demo.reference import demo_response_rows
 from reports.models import FlagReview
 from reports.pdf.city import city_report_html, city_report_pdf
@@ -85,6 +86,22 @@ def test_the_interval_equals_scipys_t_interval(reference_units, tmp_path, n, pop
     if populasi == n + 3 and n >= 7:  # nearly everyone answered: the correction narrows the interval a lot
         plain_low, plain_high = scipy_interval(rows)
         assert high - low < (plain_high - plain_low) * 0.6
+
+
+@pytest.mark.parametrize(
+    "p, degrees",
+    [
+        # The interval's: every respondent count of a province's units, a city's Welch degrees.
+        (0.975, [*range(1, 3001), 10_000_000]),
+        (0.51, range(1, 3001, 37)),
+        (0.995, range(1, 3001, 37)),
+    ],
+)
+def test_the_t_quantile_equals_scipys(p, degrees):
+    stats.t_quantile.cache_clear()
+    for dof in [*degrees, 0.5, 1.5, 2.7, 10.3, 5_000, 100_000]:
+        assert stats.t_quantile(p, float(dof)) == pytest.approx(scipy_stats.t.ppf(p, dof), rel=1e-9, abs=1e-10), dof
+    assert stats.t_quantile(p, float("inf")) == pytest.approx(scipy_stats.norm.ppf(p), rel=1e-12)
 
 
 def test_one_respondent_has_no_interval_and_the_json_says_null(reference_units, tmp_path):

@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 
 from reports.documents.data import report_data
 from reports.documents.json_report import report_json
-from reports.documents.recap_xlsx import write_report_xlsx
 from reports.exceptions import SignatureMissing
 from surveys.models import Period
 from units.models import Unit
@@ -38,10 +37,13 @@ class Command(BaseCommand):
             if fmt == "json":
                 path.write_text(report_json(data), encoding="utf-8")
             elif fmt == "xlsx":
+                # Imported here, as the PDF's below: openpyxl takes a third of a second to load, JSON needs none of it.
+                from reports.documents.recap_xlsx import write_report_xlsx
+
                 with path.open("wb") as stream:
                     write_report_xlsx(data, stream, rencana_of=period_obj)
             else:
-                # Imported here: WeasyPrint and the charts take seconds to load, JSON and Excel need neither.
+                # WeasyPrint and the charts take seconds to load.
                 from reports.pdf.city import city_report_pdf
                 from reports.pdf.unit import unit_report_pdf
 
