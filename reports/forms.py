@@ -14,7 +14,7 @@ from reports.selectors.signing import signature_missing
 from reports.selectors.snapshot_contents import FRONT_MATTER_FIELDS
 from reports.services.realisasi import BUKTI_MAX_BYTES
 from reports.services.report_texts import historical_period
-from skm_portal.forms import FieldsOnly
+from skm_portal.forms import FieldsOnly, TextareaField
 from surveys.models import Period, Unsur
 from surveys.selectors.unsur import unsur_list
 from units.models import Unit
@@ -68,7 +68,7 @@ class TindakLanjutForm(FieldsOnly, forms.Form):
         required=False,
         empty_label=_("— write my own action below —"),
     )
-    teks = forms.CharField(
+    teks = TextareaField(
         label=_("Action (free text)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     target = forms.DateField(label=_("Target date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -275,7 +275,7 @@ class HistoricalIkmDeleteForm(forms.Form):
 
 
 class FlagReviewForm(forms.Form):
-    catatan = forms.CharField(
+    catatan = TextareaField(
         label=_("Review note"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -1,5 +1,6 @@
 """Text a person typed: bounded in length and free of control characters (NUL and the rest of C0,
-DEL), which no one types and PostgreSQL refuses (NUL) or a page shows as garbage."""
+DEL) and of the noncharacters U+FFFE and U+FFFF, which no one types and PostgreSQL refuses (NUL), a
+page shows as garbage or an Excel file cannot hold (its XML has no place for C0 or U+FFFE/U+FFFF)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from django.utils.translation import gettext as _
 
 # Tab and line breaks are text.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def text_problem(text: str, *, max_length: int) -> str | None:

@@ -8,10 +8,22 @@ take that apostrophe off again, so an exported file re-imports to the same value
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TEXT_MARK = "'"
+
+
+# What an .xlsx file cannot hold (XML 1.0): C0 controls but tab and line breaks, lone surrogates,
+# U+FFFE and U+FFFF. Inputs refuse them (skm_portal.plain_text); text stored before that, or typed
+# where no rule checks, is written without them rather than as a file Excel calls damaged.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value as an Excel cell can hold it: text without the characters above; others as they are."""
+    return _NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 def looks_like_formula(value: Any) -> bool:

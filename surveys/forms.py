@@ -13,7 +13,7 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from skm_portal.forms import FieldsOnly
+from skm_portal.forms import FieldsOnly, TextareaField
 from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period, Sex, UnitPeriod, Unsur
 from surveys.rules import SARAN_MAX_LENGTH, UMUR_MAX, UMUR_MIN, saran_problem
 from surveys.semesters import semester_dates
@@ -39,7 +39,7 @@ class QuestionnaireForm(forms.Form):
     jenis_kelamin = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
     pendidikan = forms.ChoiceField(label=_("Education"), choices=[("", "—"), *Pendidikan.choices])
     pekerjaan = forms.ChoiceField(label=_("Occupation"), choices=[("", "—"), *Pekerjaan.choices])
-    saran = forms.CharField(
+    saran = TextareaField(
         label=_("Suggestion (optional)"),
         required=False,
         max_length=SARAN_MAX_LENGTH,
@@ -212,7 +212,7 @@ class PeriodForm(FieldsOnly, forms.Form):
 
 
 class PrivacyNoticeForm(FieldsOnly, forms.Form):
-    teks = forms.CharField(
+    teks = TextareaField(
         label=_("Text of the privacy notice"),
         max_length=20000,
         help_text=_("Plain text: line breaks are kept, HTML is shown as written."),

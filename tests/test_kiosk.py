@@ -135,6 +135,26 @@ def test_a_revoked_device_is_refused_with_a_reason_and_the_revoke_is_audited(ope
     assert tampered.get(KIOSK).status_code == 403  # unknown: never a 500
 
 
+def test_a_revoked_devices_retry_of_a_stored_form_hears_it_was_stored(open_period, unit_admin):
+    # The queue sends a form again when the answer to its first post got lost.
+    device, tablet = paired_tablet(unit_admin)
+    submission_id = str(uuid.uuid4())
+    assert kiosk_post(tablet, json_answer=True, submission_id=submission_id).json()["status"] == "ok"
+    assert unit_admin.post(reverse("surveys:kiosk_device_revoke", args=["UPP017", device.pk])).status_code == 302
+    again = kiosk_post(tablet, json_answer=True, submission_id=submission_id)
+    assert (again.status_code, again.json()["status"]) == (200, "ok")
+    page = kiosk_post(tablet, submission_id=submission_id)
+    assert page.status_code == 302 and page["Location"] == reverse("surveys:kiosk_thanks")
+    new = kiosk_post(tablet, json_answer=True)
+    assert new.status_code == 403 and "dicabut" in new.json()["message"]
+    # Another tablet's stored form is no retry of this one.
+    other, other_tablet = paired_tablet(unit_admin, nama="Loket 2")
+    stored_elsewhere = str(uuid.uuid4())
+    assert kiosk_post(other_tablet, json_answer=True, submission_id=stored_elsewhere).status_code == 200
+    assert kiosk_post(tablet, json_answer=True, submission_id=stored_elsewhere).status_code == 403
+    assert Response.objects.filter(device=device).count() == 1 and Response.objects.count() == 2
+
+
 def test_every_device_url_is_404_for_another_units_admin(open_period, unit_admin, other_unit_admin):
     device, _code = add_device(unit_admin)
     for url in (

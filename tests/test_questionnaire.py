@@ -86,6 +86,8 @@ def test_the_same_form_posted_twice_stores_one_response(open_period, client):
         # The import's rule too (surveys.rules): a control character is refused at every door.
         ({"saran": "Antri\x07 lama"}, "saran", "mengandung karakter kendali (kode 7)"),
         ({"saran": "a\x00b"}, "saran", "Karakter null tidak diizinkan"),
+        # No one types U+FFFE or U+FFFF, and an Excel file cannot hold them.
+        ({"saran": "\ufffe\uffff pelayanan lama"}, "saran", "mengandung karakter kendali (kode 65534)"),
     ],
 )
 def test_a_tampered_post_re_renders_with_a_specific_message_and_stores_nothing(
@@ -242,6 +244,29 @@ def test_a_locked_period_accepts_no_response(open_period, client):
     Period.objects.filter(pk=open_period.pk).update(status=Period.Status.LOCKED)
     response = client.post(questionnaire_url(), questionnaire_answers())
     assert response.status_code == 200 and "ditutup" in response.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_a_suggestion_as_long_as_the_textarea_allows_is_accepted_with_its_line_breaks(open_period, client):
+    # The browser counts a line break as one character against maxlength and sends it as CR LF.
+    lines = ["x" * 190] * 10
+    typed = "\r\n".join(lines)
+    assert len("\n".join(lines)) == 1909  # as the browser counts: 91 more fill the 2.000 allowed
+    answered = client.post(questionnaire_url(), questionnaire_answers(saran=typed + "y" * 91))
+    assert answered.status_code == 302
+    assert Response.objects.get().saran == "\n".join(lines) + "y" * 91
+    too_long = client.post(questionnaire_url(), questionnaire_answers(saran=typed + "y" * 92))
+    assert too_long.status_code == 200 and "2000" in " ".join(too_long.context["form"].errors["saran"])
+    assert Response.objects.count() == 1
+
+
+def test_head_answers_the_public_survey_addresses_without_a_body(open_period, client):
+    # Link checkers, uptime monitors and link previews of the poster's address ask with HEAD.
+    addresses = ("surveys:token", "surveys:offline", "surveys:kiosk", "surveys:kiosk_pair")
+    for url in (questionnaire_url(), *(reverse(name) for name in addresses)):
+        answer = client.head(url)
+        assert answer.status_code in (200, 403) and answer.content == b"", url
+    assert client.head(questionnaire_url()).status_code == 200
     assert Response.objects.count() == 0
 
 

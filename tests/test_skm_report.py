@@ -10,7 +10,10 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from reports.demo.reference import demo_response_rows, load_reference_units
+from reports.documents.raw_xlsx import write_raw_responses_xlsx
+from surveys.models import Response
 from tests.conftest import REFERENCE_UNITS, import_rows, pdf_text, response_row, write_csv, write_xlsx
+from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +175,20 @@ def test_the_xlsx_recap_writes_formula_like_text_as_text(reference_units, tmp_pa
     cell = next(row[1] for row in rekap.iter_rows() if row[2].value == "EVIL")
     assert cell.data_type == "s"
     assert cell.value.startswith("=HYPERLINK")
+
+
+def test_the_xlsx_files_leave_out_what_xml_cannot_hold(reference_units, tmp_path):
+    # Text stored before the input rules refused them (or typed where none checks): the files still open.
+    period = import_rows(tmp_path, [response_row(kode_unit="UPP017", saran="Antri lama")])
+    Unit.objects.filter(kode="UPP017").update(nama="Dinas\ufffe Sosial\x01")
+    Response.objects.update(saran="Antri\uffff lama\x0b")
+    rekap = load_workbook(report(tmp_path, "xlsx"))["Rekap"]
+    assert any(row[1].value == "Dinas Sosial" for row in rekap.iter_rows())
+    raw = io.BytesIO()
+    write_raw_responses_xlsx(period=period, unit=None, output=raw)
+    sheet = load_workbook(raw).active
+    header = [cell.value for cell in sheet[1]]
+    assert [row[header.index("saran")].value for row in sheet.iter_rows(min_row=2)] == ["Antri lama"]
 
 
 def test_the_command_writes_the_city_and_unit_pdf(small_period, tmp_path):

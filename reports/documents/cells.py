@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from skm_portal.spreadsheets import looks_like_formula
+from skm_portal.spreadsheets import looks_like_formula, xlsx_value
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill(fill_type="solid", fgColor="DDEBF7")
@@ -25,7 +25,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def set_cell(sheet: Worksheet, row: int, column: int, value: Any, *, decimals: int | None = None) -> Cell:
     """Write a cell; text that a spreadsheet would run as a formula is stored as plain text."""
     cell = sheet.cell(row=row, column=column)
-    cell.value = value
+    cell.value = value = xlsx_value(value)
     if looks_like_formula(value):
         cell.data_type = "s"
     if decimals is not None and isinstance(value, (int, float)):

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from reports.documents.cells import add_filter, write_only_header
-from skm_portal.spreadsheets import looks_like_formula
+from skm_portal.spreadsheets import looks_like_formula, xlsx_value
 from surveys.models import RESPONSE_CONTENT_FIELDS, UNSUR_FIELDS, Period, Response
 from units.models import Unit
 
@@ -47,6 +47,8 @@ def write_raw_responses_xlsx(*, period: Period, unit: Unit | None, output: Binar
             dated = hasattr(value, "tzinfo")
             if dated:
                 value = timezone.localtime(value).replace(tzinfo=None)
+            else:
+                value = xlsx_value(value)
             cell = WriteOnlyCell(sheet, value=value)
             if looks_like_formula(value):
                 cell.data_type = "s"

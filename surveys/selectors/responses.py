@@ -16,11 +16,21 @@ def response_stored(*, submission_id: Any, unit: Unit) -> bool:
     """Whether this unit already stored a questionnaire with this id (as posted: any text, a UUID
     or not). Its repeats answer success before anything else is checked: the answer was stored
     even if the unit closed or its service list changed since."""
+    key = _submission_key(submission_id)
+    return key is not None and Response.objects.filter(submission_id=key, unit=unit).exists()
+
+
+def response_stored_by_device(*, submission_id: Any, device_id: int) -> bool:
+    """Whether this counter kiosk stored a questionnaire with this id (see response_stored)."""
+    key = _submission_key(submission_id)
+    return key is not None and Response.objects.filter(submission_id=key, device_id=device_id).exists()
+
+
+def _submission_key(submission_id: Any) -> uuid.UUID | None:
     try:
-        key = uuid.UUID(str(submission_id))
+        return uuid.UUID(str(submission_id))
     except ValueError:
-        return False
-    return Response.objects.filter(submission_id=key, unit=unit).exists()
+        return None
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,12 @@ _CODE_LENGTH = 8
 
 
 class KioskRefused(Exception):
-    """The pairing code or the device credential is not (or no longer) good: the message says why."""
+    """The pairing code or the device credential is not (or no longer) good: the message says why.
+    `revoked_device`: the device whose credential it is, when it was revoked."""
+
+    def __init__(self, message: str, *, revoked_device: int | None = None):
+        super().__init__(message)
+        self.revoked_device = revoked_device
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,10 @@ def kiosk_device_seen(*, token: str | None) -> ActiveDevice:
     if row is not None:
         pk, unit_id, kode, nama, ikon_wajah = row
         return ActiveDevice(pk=pk, unit_id=unit_id, unit_kode=kode, nama=nama, ikon_wajah=bool(ikon_wajah))
-    if KioskDevice.objects.filter(token_hash=digest).exists():
+    revoked = KioskDevice.objects.filter(token_hash=digest).values_list("pk", flat=True).first()
+    if revoked is not None:
         raise KioskRefused(
-            _("This counter device has been revoked by the unit administrator; it no longer accepts answers.")
+            _("This counter device has been revoked by the unit administrator; it no longer accepts answers."),
+            revoked_device=revoked,
         )
     raise KioskRefused(_("This device is not paired as a counter kiosk."))

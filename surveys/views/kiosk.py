@@ -24,6 +24,7 @@ from surveys.models import Response
 from surveys.qr import qr_svg
 from surveys.selectors.kiosk import kiosk_device_of_unit, kiosk_devices
 from surveys.selectors.periods import period_open_on
+from surveys.selectors.responses import response_stored_by_device
 from surveys.selectors.unsur import unsur_list
 from surveys.services.kiosk import (
     ActiveDevice,
@@ -106,7 +107,7 @@ def _pairing_page(request: HttpRequest, unit: Unit, nama: str, code: str) -> Htt
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pair(request: HttpRequest, code: str = "") -> HttpResponse:
     """Opened from the QR (or the code typed): a tap on the button pairs this tablet (a GET changes
     nothing, so a link preview cannot use the code up)."""
@@ -145,7 +146,7 @@ def _refused_page(request: HttpRequest, message: str, status: int = 403) -> Http
 
 
 @never_cache  # Back, reload or a crash never bring a previous respondent's answers
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HttpRequest) -> HttpResponse:
     """The kiosk's form: the public questionnaire's questions and rules, channel "kiosk", this
     device on every response, no rate limit (the device is known). A post from the queue gets JSON."""
@@ -153,6 +154,13 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
     try:
         device = _device(request)
     except KioskRefused as error:
+        # A form this tablet stored before it was revoked, sent again because the answer got lost:
+        # stored, as every repeat hears (surveys.views.public.questionnaire_posted).
+        sent_id = request.POST.get("submission_id") if request.method == "POST" else None
+        if error.revoked_device is not None and response_stored_by_device(
+            submission_id=sent_id, device_id=error.revoked_device
+        ):
+            return JsonAnswer().stored() if wants_json else redirect("surveys:kiosk_thanks")
         if wants_json:
             return JsonAnswer().refused(str(error), status=403)
         return _refused_page(request, str(error))
@@ -161,7 +169,7 @@ def questionnaire(request: HttpRequest) -> HttpResponse:
         raise Http404("unknown unit")
     unit, service_types = found
     form_kwargs = {"unsur": unsur_list(), "jenis_layanan": list(service_types)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if not unit.aktif or period_open_on() is None:
             return _refused_page(request, _("The survey is closed at the moment."), status=200)
         initial = {"submission_id": uuid.uuid4(), "dibuka_pada": timezone.now()}

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from skm_portal.clients import client_address
 from skm_portal.uploads import upload_refused
@@ -48,7 +48,7 @@ def _public_unit(unit_kode: str) -> tuple[Unit, tuple[str, ...]]:
 
 
 @never_cache  # a shared device: Back after sending must not bring the previous respondent's page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])  # HEAD: link checkers and previews of the poster's address
 def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     """The form; a post from its script (Accept: application/json, possibly sent long after from
     the device's queue) gets a JSON answer, a plain post a page, with the same rules.
@@ -56,7 +56,7 @@ def questionnaire(request: HttpRequest, unit_kode: str) -> HttpResponse:
     file (the form has none) is cut at the file (skm_portal.uploads) and refused here with a 413."""
     unit, service_types = _public_unit(unit_kode)
     form_kwargs = {"unsur": unsur_list(), "jenis_layanan": list(service_types)}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         period = period_open_on()
         if not unit.aktif or period is None:
             return render(request, "surveys/closed.html", {"unit": unit})
@@ -206,7 +206,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def offline(request: HttpRequest) -> HttpResponse:
     """What the service worker shows for a page it can neither fetch nor find stored (a form never
     opened on this device, without signal); stored when the worker is installed."""
@@ -214,7 +214,7 @@ def offline(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def token(request: HttpRequest) -> HttpResponse:
     """A CSRF token (and its cookie) for the device's queue: a form that waited offline may carry a
     token whose cookie is gone, while its own page now says "closed" or no longer exists."""
