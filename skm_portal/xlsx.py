@@ -37,6 +37,8 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f)(?=[\s/>])([^>]*)>")
 # The position attribute r of a cell ("B12") or a row ("12"), in either quotes. One that says anything
 # else (an entity, spaces) refuses the file: its cell could lie anywhere.
 _POSITION = re.compile(rb"\sr\s*=\s*([\"'])(.*?)\1", re.DOTALL)
+# Any position attribute: a plain chunk has one per row and cell tag, and no other.
+_ANY_POSITION = re.compile(rb"\sr\s*=")
 _CELL_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REF = re.compile(rb"[0-9]{1,7}")
 # The fast check of a chunk (_SheetScan._plain).
@@ -224,14 +226,16 @@ class _SheetScan:
 
     def _plain(self, text: bytes) -> bool:
         """Checks a chunk in a few passes of C code, if it is as spreadsheet programs write it: no
-        formula, no namespace prefix, every row and cell with its position in double quotes, all
-        within bounds. Anything else is followed tag by tag (_follow), which also words the error."""
+        formula, no namespace prefix, every row and cell with its position in double quotes (once),
+        all within bounds. Anything else is followed tag by tag (_follow), which also words the error."""
         if _FORMULA_OR_PREFIX.search(text):
             return False
-        if len(_ROW_OPENING.findall(text)) != len(_PLAIN_ROW.findall(text)):
+        rows = len(_ROW_OPENING.findall(text))
+        if rows != len(_PLAIN_ROW.findall(text)):
             return False
         columns = _PLAIN_CELL.findall(text)
-        if len(_CELL_OPENING.findall(text)) != len(columns):
+        cells = len(_CELL_OPENING.findall(text))
+        if cells != len(columns) or len(_ANY_POSITION.findall(text)) != rows + cells:
             return False
         if columns and max(_column_index(letters) for letters in set(columns)) > self.max_columns:
             return False
@@ -249,6 +253,10 @@ class _SheetScan:
     def _follow(self, text: bytes) -> None:
         for match in _TAG.finditer(text):
             tag, attributes = match.group(1), match.group(2)
+            if len(_ANY_POSITION.findall(attributes)) > 1:
+                # No well-formed XML repeats an attribute; calamine would believe the last one, this
+                # scan the first: the cell could lie anywhere.
+                raise not_a_spreadsheet()
             position = _POSITION.search(attributes)
             if tag == b"row":
                 self.row = _row_number(position.group(2)) if position else self.row + 1

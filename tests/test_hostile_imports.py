@@ -283,3 +283,47 @@ def test_a_units_file_with_a_control_character_in_a_name_is_refused(db, tmp_path
     with pytest.raises(CommandError):
         call_command("import_units", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert not Unit.objects.exists()
+
+
+def test_empty_rows_below_the_data_are_no_responses_and_no_problem(reference_units, tmp_path):
+    # A template formatted down to row 5.100: past the first frame of rows, only empty cells.
+    rows = [response_row(kode_unit="UPP016") for _ in range(100)]
+    path = write_csv(tmp_path / "r.csv", rows)
+    path.write_text(path.read_text() + ("," * (len(RESPONSE_HEADER) - 1) + "\n") * 5000)
+    ok, err = import_command(path)
+    assert ok, err
+    assert Response.objects.count() == 100
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(RESPONSE_HEADER)
+    sheet.append(response_values(kode_unit="UPP017"))
+    sheet.cell(row=6000, column=3).number_format = "0.00"  # a styled, empty cell far below
+    workbook.save(tmp_path / "r.xlsx")
+    ok, err = import_command(tmp_path / "r.xlsx")
+    assert ok, err
+    assert Response.objects.filter(unit__kode="UPP017").count() == 1
+    blank = tmp_path / "blank.csv"
+    blank.write_text(",".join(RESPONSE_HEADER) + "\n" + ("," * (len(RESPONSE_HEADER) - 1) + "\n") * 6000)
+    ok, err = import_command(blank)
+    assert not ok and "berkas memiliki baris judul tetapi tidak ada baris data" in err
+    assert Response.objects.count() == 101
+
+
+def test_a_cell_with_its_position_written_twice_is_refused(reference_units, tmp_path):
+    # The scan would read the first position and python-calamine the last: a grid of 17 billion cells.
+    header = "".join(
+        f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{name}</t></is></c>' for i, name in enumerate(RESPONSE_HEADER)
+    )
+    for cell in ('<c r="A2" r="XFD1048576"><v>1</v></c>', "<c r='A2'  r = 'XFD1048576'><v>1</v></c>"):
+        path = raw_xlsx(tmp_path / "twice.xlsx", f'<row r="1">{header}</row><row r="2">{cell}</row>')
+        ok, err = import_command(path)
+        assert not ok and "berkas bukan lembar kerja .xlsx" in err, err
+    assert Response.objects.count() == 0
+
+
+def test_control_characters_of_a_quoted_value_are_escaped(reference_units, tmp_path):
+    # Written raw, they would clear the operator's terminal or retitle its window.
+    path = write_csv(tmp_path / "r.csv", [response_row(kode_unit="\x1b[2J\x1b[31mUPP", u1="\x1b]0;x\x07")])
+    ok, err = import_command(path)
+    assert not ok and "\x1b" not in err and "\x07" not in err
+    assert "kode unit \\x1b[2J\\x1b[31mUPP tidak dikenal" in err and "tertulis \\x1b]0;x\\x07" in err

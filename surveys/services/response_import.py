@@ -82,7 +82,7 @@ def responses_import(
             with responses_writer(period_id=period.pk, channel=channel_value, batch_id=batch.pk) as write:
                 for frame in frames.frames:
                     rows = validator.valid_rows(frame, problems)
-                    if problems:
+                    if problems or not len(rows):  # rows of empty cells below the data count for nothing
                         continue
                     texts = rows.texts()
                     hashes = content_hashes(texts)
