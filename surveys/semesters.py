@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
-PERIODE_KODE_REGEX = r"\d{4}-S[12]"
-_CODE = re.compile(r"\A(\d{4})-S([12])\Z")
+from django.utils.translation import gettext as _
+
+# ASCII digits only: \d also takes other scripts' digits (٢٠٢٣), which would name a second 2023-S2.
+PERIODE_KODE_REGEX = r"[0-9]{4}-S[12]"
+_CODE = re.compile(r"\A([0-9]{4})-S([12])\Z")
 
 
 def semester_dates(kode: str) -> tuple[date, date]:
     """Standard first and last day of a semester code; ValueError for a malformed code."""
     match = _CODE.match(kode)
     if not match:
-        raise ValueError(f"period code {kode!r} is not of the form YYYY-S1 or YYYY-S2")
+        raise ValueError(_("period code %(kode)s is not of the form YYYY-S1 or YYYY-S2") % {"kode": kode})
     year, semester = int(match[1]), int(match[2])
     if semester == 1:
         return date(year, 1, 1), date(year, 6, 30)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from surveys.models import ImportBatch, Response
+from surveys.models import ImportBatch, Period, Response
 from tests.conftest import RESPONSE_HEADER, response_row, write_csv, write_xlsx
 from tests.factories import PeriodFactory
 from units.models import JenisLayanan, Unit
@@ -327,3 +327,14 @@ def test_control_characters_of_a_quoted_value_are_escaped(reference_units, tmp_p
     ok, err = import_command(path)
     assert not ok and "\x1b" not in err and "\x07" not in err
     assert "kode unit \\x1b[2J\\x1b[31mUPP tidak dikenal" in err and "tertulis \\x1b]0;x\\x07" in err
+
+
+def test_a_refused_import_leaves_no_new_period_and_codes_take_ascii_digits_only(reference_units, tmp_path):
+    bad = write_csv(tmp_path / "bad.csv", [response_row(u1="9")])
+    ok, err = import_command(bad, period="9999-S1")
+    assert not ok and "u1" in err
+    good = write_csv(tmp_path / "good.csv", [response_row()])
+    for code in ("٢٠٢٣-S2", "２０２３-S2", "2023-s2"):  # Arabic-Indic and full-width digits, a small s
+        ok, err = import_command(good, period=code)
+        assert not ok and f"kode periode {code} tidak berbentuk YYYY-S1 atau YYYY-S2" in err
+    assert not Period.objects.exists() and Response.objects.count() == 0

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from skm_portal.cli import open_input_file, run_import
@@ -17,11 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="e.g. 2023-S2")
 
     def handle(self, *args, file: str, period: str, **options):
-        try:
-            period_obj = period_get_or_create(kode=period)
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        with open_input_file(file) as source:  # read as a stream: a large CSV never sits in memory whole
+        # Read as a stream: a large CSV never sits in memory whole. A period the code names is made
+        # with the import, in its transaction: a refused file leaves no new period behind.
+        with open_input_file(file) as source, transaction.atomic():
+            try:
+                period_obj = period_get_or_create(kode=period)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
             batch = run_import(
                 self, lambda: responses_import(source=source, filename=Path(file).name, period=period_obj)
             )
