@@ -6,6 +6,11 @@ and it reads a formula cell without a stored result as empty. So the sheet's XML
 first, streamed in chunks: a cell right of `max_columns` or below XLSX_MAX_ROWS refuses the file
 at once (one cell at XFD1048576 would make the grid 17 billion cells), and every formula cell is
 refused with its row and column. Zip members are read no further than their limits.
+
+A cell of text usually points into the shared strings, so a short sheet can make calamine copy one
+long string into every cell (19 KB of zip became 3,4 GB). The scan also collects those pointers and
+the shared strings are measured, streamed: the text of all cells together is bounded before calamine
+reads anything.
 """
 
 from __future__ import annotations
@@ -20,12 +25,16 @@ from xml.etree import ElementTree
 
 import numpy as np
 import python_calamine
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from skm_portal.import_problems import ERRORS_SHOWN, ImportFailed, RowError, refuse
 
 XLSX_MAX_ROWS = 200_000  # the grid in memory stays a few hundred MB; larger files go as CSV
 SHEET_XML_MAX_BYTES = 512 * 1024 * 1024  # decompressed: a zip bomb stops here
+SHARED_STRINGS_MAX_BYTES = 128 * 1024 * 1024  # decompressed
+CELL_TEXT_MAX_LENGTH = 32_767  # Excel's own limit of a cell
+TEXT_MAX_CHARACTERS = 100_000_000  # all cells' shared text together: 200.000 rows of 500 characters
 PART_XML_MAX_BYTES = 5 * 1024 * 1024  # workbook.xml and its relations
 _CHUNK = 1024 * 1024
 
@@ -37,17 +46,24 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|f)(?=[\s/>])([^>]*)>")
 # The position attribute r of a cell ("B12") or a row ("12"), in either quotes. One that says anything
 # else (an entity, spaces) refuses the file: its cell could lie anywhere.
 _POSITION = re.compile(rb"\sr\s*=\s*([\"'])(.*?)\1", re.DOTALL)
-# Any position attribute: a plain chunk has one per row and cell tag, and no other.
+# A position attribute (a tag with two is no XML: calamine believes the last, a scan the first).
 _ANY_POSITION = re.compile(rb"\sr\s*=")
 _CELL_REF = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 _ROW_REF = re.compile(rb"[0-9]{1,7}")
 # The fast check of a chunk (_SheetScan._plain).
 _FORMULA_OR_PREFIX = re.compile(rb"<(?:f[\s/>]|/?[A-Za-z_][\w.-]*:)")
 _ROW_OPENING = re.compile(rb"<row[\s/>]")
-_PLAIN_ROW = re.compile(rb'<row r="[0-9]{1,7}"[\s/>]')
+# A plain row or cell tag has its position once, first; a cell's type, if any, is written t="...".
+_PLAIN_ROW = re.compile(rb'<row r="[0-9]{1,7}"(?=[\s/>])(?![^>]*\sr\s*=)')
 _CELL_OPENING = re.compile(rb"<c[\s/>]")
-_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"[\s/>]')
+_PLAIN_CELL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"(?=[\s/>])(?![^>]*?(?:\sr\s*=|\st(?:\s+=|=\s|=\x27)))')
 _FAR_ROW = re.compile(rb'<(?:row r="|c r="[A-Z]{1,3})([0-9]{6,7})"')
+# A cell of shared text (type "s") and the index of its string: as spreadsheet programs write it
+# (_SheetScan._plain) and as any writer may (_follow).
+_PLAIN_SHARED = re.compile(rb't="s"[^>]*><v>([0-9]{1,9})</v>')
+_SHARED_TYPE = re.compile(rb"(?:^|\s)t\s*=\s*([\"'])s\1")
+_VALUE = re.compile(rb"\s*<(?:[A-Za-z_][\w.-]*:)?v>\s*([0-9]{1,9})\s*<")
+_SHARED_STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 
 
 def not_a_spreadsheet():
@@ -121,13 +137,14 @@ def xlsx_rows(source: BinaryIO, *, max_columns: int) -> Iterator[list[object]]:
     cell values by column (A first)."""
     try:
         archive = zipfile.ZipFile(source)
-        sheet_path = _first_sheet_path(archive)
-        formulas = _scan_sheet(archive, sheet_path, max_columns)
+        sheet_path, shared_paths = _part_paths(archive)
+        scan = _scan_sheet(archive, sheet_path, max_columns)
+        _check_shared_text(archive, shared_paths, scan.shared)
         source.seek(0)
         sheet = python_calamine.CalamineWorkbook.from_filelike(source).get_sheet_by_index(0)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, python_calamine.CalamineError, ValueError):
         raise not_a_spreadsheet() from None
-    return _rows(sheet, formulas)
+    return _rows(sheet, scan.formulas)
 
 
 class _Formulas:
@@ -177,23 +194,74 @@ def _read_part(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
         return part.read(limit + 1)[:limit]
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    """The zip member of the workbook's first sheet (workbook.xml names it, its relations locate it)."""
+def _part_paths(archive: zipfile.ZipFile) -> tuple[str, set[str]]:
+    """The zip members of the workbook's first sheet (workbook.xml names it, its relations locate it)
+    and of its shared strings (where the relations say, and where readers look without them)."""
     workbook = ElementTree.fromstring(_read_part(archive, "xl/workbook.xml", PART_XML_MAX_BYTES))
     first = workbook.find(f"{_MAIN}sheets/{_MAIN}sheet")
     if first is None:
         raise not_a_spreadsheet()
     relations = ElementTree.fromstring(_read_part(archive, "xl/_rels/workbook.xml.rels", PART_XML_MAX_BYTES))
+    sheet, shared = None, {"xl/sharedStrings.xml"}
     for relation in relations.iter(f"{_PACKAGE_RELS}Relationship"):
+        target = relation.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else normpath(join(dirname("xl/workbook.xml"), target))
         if relation.get("Id") == first.get(_RELATIONSHIP_ID):
-            target = relation.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else normpath(join(dirname("xl/workbook.xml"), target))
-    raise not_a_spreadsheet()
+            sheet = path
+        elif relation.get("Type") == _SHARED_STRINGS_TYPE:
+            shared.add(path)
+    if sheet is None:
+        raise not_a_spreadsheet()
+    return sheet, {path for path in shared if path in archive.namelist()}
 
 
-def _scan_sheet(archive: zipfile.ZipFile, path: str, max_columns: int) -> _Formulas:
-    """Where the sheet has formula cells; refuses a cell out of bounds. Streamed: memory stays one
-    chunk, whatever the sheet's size."""
+def _check_shared_text(archive: zipfile.ZipFile, paths: set[str], indices: list[np.ndarray]) -> None:
+    """Refuses a shared string longer than a cell may hold, or cells whose shared text adds up past
+    TEXT_MAX_CHARACTERS (`indices`: the shared strings the cells point to)."""
+    pointed = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    for path in paths:
+        lengths = np.asarray(_shared_lengths(archive, path), dtype=np.int64)
+        found = pointed[pointed < len(lengths)]
+        if int(lengths[found].sum()) > TEXT_MAX_CHARACTERS:
+            raise refuse(
+                _("the cells hold more than %(max)s characters of text together; import the file as CSV")
+                % {"max": number_format(TEXT_MAX_CHARACTERS, force_grouping=True)}
+            )
+
+
+def _shared_lengths(archive: zipfile.ZipFile, path: str) -> list[int]:
+    """The length of each shared string, in order; streamed, within SHARED_STRINGS_MAX_BYTES."""
+    if archive.getinfo(path).file_size > SHARED_STRINGS_MAX_BYTES:
+        raise refuse(_("the sheet is too large; split the file or save it as CSV"))
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    lengths: list[int] = []
+    read = 0
+    root = None
+    with archive.open(path) as stream:
+        while chunk := stream.read(_CHUNK):
+            read += len(chunk)
+            if read > SHARED_STRINGS_MAX_BYTES:
+                raise refuse(_("the sheet is too large; split the file or save it as CSV"))
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                if event == "start":
+                    root = element if root is None else root
+                elif element.tag == f"{_MAIN}si":
+                    length = sum(len(t.text or "") for t in element.iter(f"{_MAIN}t"))  # with its runs
+                    if length > CELL_TEXT_MAX_LENGTH:
+                        raise refuse(
+                            _("a cell holds more than %(max)s characters, more than Excel allows")
+                            % {"max": number_format(CELL_TEXT_MAX_LENGTH, force_grouping=True)}
+                        )
+                    lengths.append(length)
+                    root.clear()  # the strings measured so far leave memory
+    parser.close()
+    return lengths
+
+
+def _scan_sheet(archive: zipfile.ZipFile, path: str, max_columns: int) -> _SheetScan:
+    """Where the sheet has formula cells and which shared strings its cells point to; refuses a cell
+    out of bounds. Streamed: memory stays one chunk, whatever the sheet's size."""
     scan = _SheetScan(max_columns)
     read = 0
     tail = b""
@@ -203,13 +271,26 @@ def _scan_sheet(archive: zipfile.ZipFile, path: str, max_columns: int) -> _Formu
             if read > SHEET_XML_MAX_BYTES:
                 raise refuse(_("the sheet is too large; split the file or save it as CSV"))
             text = tail + chunk
-            cut = text.rfind(b"<")  # a tag may go on in the next chunk; '<' never appears inside one
+            cut = _chunk_end(text)
             text, tail = (text, b"") if cut < 0 else (text[:cut], text[cut:])
             if len(tail) > _CHUNK:  # no tag of a sheet is that long
                 raise not_a_spreadsheet()
             scan.feed(text)
     scan.feed(tail)
-    return scan.formulas
+    return scan
+
+
+def _chunk_end(text: bytes) -> int:
+    """Where a chunk of the sheet ends: before its last tag, which may go on in the next chunk ('<'
+    never appears inside a tag), or before its last cell if that one does (a cell of shared text
+    is read with its value)."""
+    cut = text.rfind(b"<")
+    cell = max(text.rfind(b"<c ", 0, cut + 1), text.rfind(b"<c>", 0, cut + 1))
+    if cell >= 0 and text.find(b"</c>", cell) < 0:
+        end = text.find(b">", cell)
+        if end < 0 or text[end - 1 : end] != b"/":  # an open cell, not <c .../>
+            return cell
+    return cut
 
 
 class _SheetScan:
@@ -218,6 +299,7 @@ class _SheetScan:
     def __init__(self, max_columns: int):
         self.max_columns = max_columns
         self.formulas = _Formulas()
+        self.shared: list[np.ndarray] = []  # the shared strings the cells point to, by chunk
         self.row = self.column = 0
 
     def feed(self, text: bytes) -> None:
@@ -234,14 +316,19 @@ class _SheetScan:
         if rows != len(_PLAIN_ROW.findall(text)):
             return False
         columns = _PLAIN_CELL.findall(text)
-        cells = len(_CELL_OPENING.findall(text))
-        if cells != len(columns) or len(_ANY_POSITION.findall(text)) != rows + cells:
+        if len(_CELL_OPENING.findall(text)) != len(columns):
             return False
         if columns and max(_column_index(letters) for letters in set(columns)) > self.max_columns:
             return False
         far_rows = _FAR_ROW.findall(text)  # rows of six or seven digits: the only ones past XLSX_MAX_ROWS
         if far_rows and max(map(int, far_rows)) > XLSX_MAX_ROWS:
             return False
+        shared = text.count(b't="s"')
+        pointers = _PLAIN_SHARED.findall(text) if shared else []
+        if len(pointers) != shared:
+            return False
+        if pointers:
+            self.shared.append(np.array(pointers, dtype=np.int64))
         # Where the chunk ends is where a cell without a position in the next chunk goes on from.
         last_row, last_cell = text.rfind(b'<row r="'), text.rfind(b'<c r="')
         if last_cell > last_row:
@@ -251,12 +338,11 @@ class _SheetScan:
         return True
 
     def _follow(self, text: bytes) -> None:
+        pointers = []
         for match in _TAG.finditer(text):
             tag, attributes = match.group(1), match.group(2)
             if len(_ANY_POSITION.findall(attributes)) > 1:
-                # No well-formed XML repeats an attribute; calamine would believe the last one, this
-                # scan the first: the cell could lie anywhere.
-                raise not_a_spreadsheet()
+                raise not_a_spreadsheet()  # the cell could lie anywhere
             position = _POSITION.search(attributes)
             if tag == b"row":
                 self.row = _row_number(position.group(2)) if position else self.row + 1
@@ -267,8 +353,15 @@ class _SheetScan:
                 else:
                     self.column += 1
                 _check_bounds(self.row, self.column, self.max_columns)
+                if _SHARED_TYPE.search(attributes) and not attributes.endswith(b"/"):
+                    value = _VALUE.match(text, match.end())
+                    if value is None:
+                        raise not_a_spreadsheet()  # shared text without the index of its string
+                    pointers.append(int(value.group(1)))
             else:  # a formula: it belongs to the cell just opened
                 self.formulas.add(self.row, self.column)
+        if pointers:
+            self.shared.append(np.array(pointers, dtype=np.int64))
 
 
 def _check_bounds(row: int, column: int, max_columns: int) -> None:

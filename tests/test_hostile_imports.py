@@ -338,3 +338,69 @@ def test_a_refused_import_leaves_no_new_period_and_codes_take_ascii_digits_only(
         ok, err = import_command(good, period=code)
         assert not ok and f"kode periode {code} tidak berbentuk YYYY-S1 atau YYYY-S2" in err
     assert not Period.objects.exists() and Response.objects.count() == 0
+
+
+def shared_xlsx(path: Path, strings: list[str], rows_xml: str) -> Path:
+    """raw_xlsx with shared strings, as Excel writes text cells: <c t="s"><v>index</v></c>."""
+    raw_xlsx(path, rows_xml)
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            parts[name] = archive.read(name).decode()
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        "</Relationships>",
+        f'<Relationship Id="rId9" Type="{RELS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    parts["xl/sharedStrings.xml"] = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">{items}</sst>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return path
+
+
+def shared_rows(rows: list[list[str]], strings: list[str]) -> str:
+    """<row> elements whose cells point into `strings` (added to as needed)."""
+    xml = []
+    for number, values in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(values):
+            if value not in strings:
+                strings.append(value)
+            cells.append(f'<c r="{chr(65 + column)}{number}" s="1" t="s"><v>{strings.index(value)}</v></c>')
+        xml.append(f'<row r="{number}">{"".join(cells)}</row>')
+    return "".join(xml)
+
+
+def test_an_xlsx_of_shared_strings_imports_and_its_text_is_bounded(reference_units, tmp_path):
+    strings: list[str] = []
+    rows = shared_rows([RESPONSE_HEADER, response_values(kode_unit="UPP016", saran="Ruang tunggu panas")], strings)
+    ok, err = import_command(shared_xlsx(tmp_path / "excel.xlsx", strings, rows))
+    assert ok, err
+    assert Response.objects.get().saran == "Ruang tunggu panas"
+    # One string longer than Excel lets a cell hold.
+    strings = []
+    rows = shared_rows([RESPONSE_HEADER, response_values(saran="x" * 32_768)], strings)
+    ok, err = import_command(shared_xlsx(tmp_path / "long.xlsx", strings, rows))
+    assert not ok and "sel berisi lebih dari 32.767 karakter" in err, err
+    # A short sheet pointing 4.000 times at a string of 30.000 characters: 120 million characters
+    # for the reader to copy, from a file of a few KB. Half the cells spell their type otherwise.
+    strings = ["y" * 30_000]
+    cells = "".join(
+        f'<row r="{n}"><c r="Q{n}" t="s"><v>0</v></c></row>'
+        if n % 2
+        else f"<row r='{n}'><c r='Q{n}' t = 's'>\n<v> 0 </v></c></row>"
+        for n in range(2, 4_002)
+    )
+    header = shared_rows([RESPONSE_HEADER], strings)
+    path = shared_xlsx(tmp_path / "bomb.xlsx", strings, header + cells)
+    assert path.stat().st_size < 100_000
+    (ok, err), seconds, peak = bounded(lambda: import_command(path))
+    assert not ok and "sel-selnya berisi lebih dari 100.000.000 karakter teks" in err, err
+    assert peak < 100 and seconds < 30
+    assert Response.objects.count() == 1
