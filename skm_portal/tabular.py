@@ -25,6 +25,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 import pandas as pd
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from skm_portal.import_problems import ImportFailed, RowError, refuse
@@ -36,6 +37,7 @@ HEADER_MARGIN = 10  # columns a file may carry besides the known ones (a row num
 FRAME_ROWS = 50_000  # rows per frame: a few MB of cells, enough for numpy to pay off
 FIRST_FRAME_ROWS = 5_000  # a small first frame: the database starts storing sooner
 _DECODE_CHUNK = 1024 * 1024
+CSV_LINE_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,9 @@ def _csv_frames(source: BinaryIO, max_columns: int, rows: int) -> tuple[list[str
         # Only the header's record is parsed: a header wider than allowed is refused before the rest.
         header = next(csv.reader(lines, delimiter=delimiter), [])
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's words, in English
+            limit = number_format(csv.field_size_limit(), force_grouping=True)
+            raise refuse(_("a header cell is longer than %(max)s characters") % {"max": limit}, row=1) from None
         raise ImportFailed([RowError(1, "-", _("the CSV is malformed: %(error)s") % {"error": exc})]) from None
     finally:
         lines.detach()  # the source stays open for the rows
@@ -197,10 +202,12 @@ _UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 def _check_utf8(source: BinaryIO) -> None:
-    """Refuses a file that is not UTF-8, naming the line of the first bad byte; leaves the file at its
-    start."""
+    """Refuses a file that is not UTF-8, naming the line of the first bad byte, or with a line longer
+    than CSV_LINE_MAX_BYTES (the parsers would hold all its cells: 200 MB of commas took 2 GB);
+    leaves the file at its start."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 1
+    run = 0  # bytes since the last line end: a line that long spans chunks
     source.seek(0)
     while True:
         chunk = source.read(_DECODE_CHUNK)
@@ -213,6 +220,12 @@ def _check_utf8(source: BinaryIO) -> None:
             ) from None
         if not chunk:
             break
+        first = chunk.find(b"\n")
+        run += len(chunk) if first < 0 else first
+        if run > CSV_LINE_MAX_BYTES:
+            raise refuse(_("the line is longer than 1 MB; no row of questionnaires is that long"), row=lines)
+        if first >= 0:
+            run = len(chunk) - chunk.rfind(b"\n") - 1
         lines += chunk.count(b"\n")
     source.seek(0)
 
