@@ -285,7 +285,7 @@ def _chunk_end(text: bytes) -> int:
     never appears inside a tag), or before its last cell if that one does (a cell of shared text
     is read with its value)."""
     cut = text.rfind(b"<")
-    cell = max(text.rfind(b"<c ", 0, cut + 1), text.rfind(b"<c>", 0, cut + 1))
+    cell = max(text.rfind(b"<c "), text.rfind(b"<c>"))
     if cell >= 0 and text.find(b"</c>", cell) < 0:
         end = text.find(b">", cell)
         if end < 0 or text[end - 1 : end] != b"/":  # an open cell, not <c .../>
@@ -312,8 +312,7 @@ class _SheetScan:
         all within bounds. Anything else is followed tag by tag (_follow), which also words the error."""
         if _FORMULA_OR_PREFIX.search(text):
             return False
-        rows = len(_ROW_OPENING.findall(text))
-        if rows != len(_PLAIN_ROW.findall(text)):
+        if len(_ROW_OPENING.findall(text)) != len(_PLAIN_ROW.findall(text)):
             return False
         columns = _PLAIN_CELL.findall(text)
         if len(_CELL_OPENING.findall(text)) != len(columns):
