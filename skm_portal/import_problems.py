@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -9,8 +10,19 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 ERRORS_SHOWN = 100
+SHOWN_VALUE_LENGTH = 40  # a value quoted in a problem: enough to find it, never a page of it
+# Control characters (C0, C1, DEL) and noncharacters of a quoted value, written as escapes: a
+# terminal would obey them (clear the screen, retitle the window) and a page show garbage.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 Message = str | Callable[[], str]
+
+
+def shown(value: object) -> str:
+    """A value as a problem quotes it: shortened, its control characters escaped (\\x1b)."""
+    text = str(value)
+    text = text if len(text) <= SHOWN_VALUE_LENGTH else text[:SHOWN_VALUE_LENGTH] + "…"
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)

@@ -421,3 +421,16 @@ def test_a_csv_line_over_a_megabyte_is_refused_before_it_is_parsed(reference_uni
     ok, err = import_command(wide)
     assert not ok and "sel baris judul lebih panjang dari 131.072 karakter" in err, err
     assert Response.objects.count() == 0
+
+
+def test_a_units_file_and_a_period_code_are_quoted_short_and_escaped(db, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("kode,nama,induk\nU1,Dinas,\x1b]0;x\x07" + "P" * 5000 + "\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_units", str(path), stdout=io.StringIO(), stderr=err)
+    assert "kode unit \\x1b]0;x\\x07PPP" in err.getvalue() and "\x1b" not in err.getvalue()
+    assert len(err.getvalue()) < 500 and not Unit.objects.exists()
+    ok, message = import_command(write_csv(tmp_path / "r.csv", [response_row()]), period="2023-S2\x01" + "9" * 5000)
+    assert not ok and "kode periode 2023-S2\\x01999" in message and "\x01" not in message and len(message) < 500
+    assert not Period.objects.exists()

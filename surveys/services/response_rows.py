@@ -20,7 +20,7 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from skm_portal.import_problems import Message, Problems
+from skm_portal.import_problems import Message, Problems, shown
 from skm_portal.plain_text import CONTROL_CHARACTER
 from skm_portal.tabular import clean
 from surveys.models import UNSUR_FIELDS, Pekerjaan, Pendidikan, Period
@@ -36,21 +36,6 @@ from surveys.rules import (
     umur_problem,
 )
 from units.models import JenisLayanan, Unit
-
-SHOWN_VALUE_LENGTH = 40  # a value quoted in a problem: enough to find it, never a page of it
-
-
-# Control characters (C0, C1, DEL) and noncharacters of a quoted value, written as escapes: a
-# terminal would obey them (clear the screen, retitle the window) and a page show garbage.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
-
-
-def shown(value: str) -> str:
-    """A value as a problem quotes it: shortened, its control characters escaped (\\x1b)."""
-    text = str(value)
-    text = text if len(text) <= SHOWN_VALUE_LENGTH else text[:SHOWN_VALUE_LENGTH] + "…"
-    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
-
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?$")  # YYYY-MM-DD[ HH:MM[:SS]]
 _INTEGER = re.compile(r"\A([+-]?\d{1,9})(?:\.0+)?\Z")  # nine digits: more is no age or answer

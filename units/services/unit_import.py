@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from skm_portal.import_problems import ERRORS_SHOWN, ImportFailed, RowError, refuse
+from skm_portal.import_problems import ERRORS_SHOWN, ImportFailed, RowError, refuse, shown
 from skm_portal.plain_text import text_problem
 from skm_portal.tabular import read_table
 from units.models import Unit
@@ -68,7 +68,7 @@ def units_import(*, data: bytes, filename: str) -> UnitsImportSummary:
         if not induk:
             continue
         if induk not in parents:
-            errors.append(RowError(number, "induk", _("unknown unit code %(kode)s") % {"kode": induk}))
+            errors.append(RowError(number, "induk", _("unknown unit code %(kode)s") % {"kode": shown(induk)}))
         elif _has_cycle(kode, parents):
             errors.append(RowError(number, "induk", _("%(kode)s would become its own ancestor") % {"kode": kode}))
     if errors:
